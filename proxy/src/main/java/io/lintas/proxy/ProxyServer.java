@@ -1,0 +1,141 @@
+package io.lintas.proxy;
+
+import io.lintas.monitor.Topology;
+import io.lintas.pool.BackendConnector;
+import io.lintas.proxy.config.LintasConfig;
+import io.lintas.proxy.session.ClientSession;
+import io.lintas.proxy.session.ProxyContext;
+import io.lintas.proxy.session.ServerIdentity;
+import io.lintas.proxy.session.UserDirectory;
+import io.lintas.wire.PacketFramer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The client-facing listeners (TCP and optionally a unix socket) and the event loops behind them. */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final LintasConfig config;
+    private final boolean epoll = Epoll.isAvailable();
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final ProxyContext context;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    /** Prepares event loops and shared state; nothing is bound until {@link #start()}. */
+    public ProxyServer(LintasConfig config) {
+        this.config = config;
+        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-accept"),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.ioGroup = new MultiThreadIoEventLoopGroup(config.proxy().ioThreads(), new DefaultThreadFactory("lintas-io"),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        BackendConnector connector = new BackendConnector(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+            config.backend().connectTimeoutMs());
+        Topology topology = Topology.initial(config.writerOrder(), List.of());
+        this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
+            new ServerIdentity(config.proxy().serverVersion(), ServerIdentityDefaults.FALLBACK_VERSION), connector);
+    }
+
+    /** Binds every listener; throws when a port or socket path cannot be bound. */
+    public void start() throws IOException, InterruptedException {
+        LintasConfig.ProxySettings p = config.proxy();
+        Class<? extends ServerChannel> tcp = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Channel ch = bootstrap(tcp).bind(new InetSocketAddress(p.address(), p.port())).sync().channel();
+        listeners.add(ch);
+        log.info("listening for MySQL clients on {}", ch.localAddress());
+        if (p.unixSocket() != null) {
+            if (!epoll) {
+                throw new IOException("proxy.unix_socket needs the native epoll transport, which is not available here");
+            }
+            Path path = Path.of(p.unixSocket());
+            Files.deleteIfExists(path);
+            Channel uds = bootstrap(EpollServerDomainSocketChannel.class)
+                .bind(new DomainSocketAddress(path.toString())).sync().channel();
+            listeners.add(uds);
+            path.toFile().setWritable(true, false);
+            path.toFile().setReadable(true, false);
+            log.info("listening for MySQL clients on unix socket {}", path);
+        }
+        log.info("writer order: {}; transport: {}", config.writerOrder(), epoll ? "epoll" : "nio");
+    }
+
+    /** The TCP port actually bound (useful when configured as 0). */
+    public int boundPort() {
+        return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+    }
+
+    /** Shared session context. */
+    public ProxyContext context() {
+        return context;
+    }
+
+    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelClass) {
+        LintasConfig.ProxySettings p = config.proxy();
+        ServerBootstrap b = new ServerBootstrap()
+            .group(acceptGroup, ioGroup)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+            .childHandler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("idle", new IdleStateHandler(p.netReadTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+                    ch.pipeline().addLast("framer", new PacketFramer());
+                    ch.pipeline().addLast("session", new ClientSession(context));
+                }
+            });
+        if (channelClass != EpollServerDomainSocketChannel.class) {
+            b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly();
+        }
+        if (config.proxy().unixSocket() != null) {
+            try {
+                Files.deleteIfExists(Path.of(config.proxy().unixSocket()));
+            } catch (IOException ignored) {
+                // best effort: a stale socket file is replaced at the next start
+            }
+        }
+        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        ioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+        log.info("stopped; {} client sessions were open", context.openSessionCount());
+    }
+
+    /** Defaults that belong to the executable rather than the config. */
+    static final class ServerIdentityDefaults {
+        static final String FALLBACK_VERSION = io.lintas.proxy.config.ConfigLoader.DEFAULT_SERVER_VERSION;
+    }
+}

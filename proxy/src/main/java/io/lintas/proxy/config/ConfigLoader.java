@@ -1,0 +1,278 @@
+package io.lintas.proxy.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lintas.monitor.BackendNode;
+import io.lintas.wire.auth.NativePassword;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the YAML config into a {@link LintasConfig}, reporting every problem with its key path. */
+public final class ConfigLoader {
+    public static final String DEFAULT_SERVER_VERSION = "5.5.5-10.11.0-MariaDB-lintas";
+    private static final long MAX_PACKET_LIMIT = 1L << 30;
+
+    private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    /** Loads and validates {@code file}. */
+    public LintasConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of("file not found"));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses and validates YAML text; {@code source} names it in errors. */
+    public LintasConfig parse(String source, String yaml) throws ConfigException {
+        RawConfig raw;
+        try {
+            raw = mapper.readValue(yaml, RawConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source, List.of("unknown key '" + path(e) + "'"));
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(source, List.of("bad value at '" + path(e) + "': '" + e.getValue()
+                + "' is not " + typeName(e.getTargetType())));
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source, List.of("bad value at '" + path(e) + "': expected "
+                + typeName(e.getTargetType())));
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException(source, List.of("not valid YAML" + where + ": " + e.getOriginalMessage()));
+        }
+        if (raw == null) {
+            throw new ConfigException(source, List.of("the file is empty"));
+        }
+        List<String> problems = new ArrayList<>();
+        LintasConfig config = validate(raw, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return config;
+    }
+
+    private LintasConfig validate(RawConfig raw, List<String> problems) {
+        RawConfig.Proxy p = raw.proxy() != null ? raw.proxy()
+            : new RawConfig.Proxy(null, null, null, null, null, null, null, null);
+        String address = p.address() == null ? "127.0.0.1" : p.address();
+        checkHost(problems, "proxy.address", address);
+        int port = intIn(problems, "proxy.port", p.port(), 6033, 0, 65535);
+        String unixSocket = p.unixSocket();
+        if (unixSocket != null && unixSocket.isBlank()) {
+            problems.add("bad value at 'proxy.unix_socket': '' (give a path or leave the key out)");
+        }
+        String version = p.serverVersion() == null ? DEFAULT_SERVER_VERSION : p.serverVersion();
+        int handshake = intIn(problems, "proxy.handshake_timeout_ms", p.handshakeTimeoutMs(), 10_000, 100, 3_600_000);
+        int netRead = intIn(problems, "proxy.net_read_timeout_ms", p.netReadTimeoutMs(), 30_000, 100, 86_400_000);
+        long maxPacket = p.maxAllowedPacket() == null ? 64L * 1024 * 1024 : p.maxAllowedPacket();
+        if (maxPacket < 1024 || maxPacket > MAX_PACKET_LIMIT) {
+            problems.add("bad value at 'proxy.max_allowed_packet': '" + maxPacket + "' (must be 1024.." + MAX_PACKET_LIMIT + ")");
+        }
+        int ioThreads = intIn(problems, "proxy.io_threads", p.ioThreads(), Runtime.getRuntime().availableProcessors(), 1, 256);
+
+        List<UserAccount> users = users(raw.users(), problems);
+        Map<String, BackendNode> nodes = nodes(raw.nodes(), problems);
+        List<BackendNode> writerOrder = writerOrder(raw.writerOrder(), nodes, problems);
+
+        RawConfig.Backend b = raw.backend() != null ? raw.backend() : new RawConfig.Backend(null);
+        int connectTimeout = intIn(problems, "backend.connect_timeout_ms", b.connectTimeoutMs(), 1000, 10, 600_000);
+
+        return new LintasConfig(
+            new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads),
+            users, List.copyOf(nodes.values()), writerOrder, new LintasConfig.BackendSettings(connectTimeout));
+    }
+
+    private static List<UserAccount> users(List<RawConfig.User> raw, List<String> problems) {
+        List<UserAccount> out = new ArrayList<>();
+        if (raw == null || raw.isEmpty()) {
+            problems.add("missing key 'users' (at least one user)");
+            return out;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String at = "users[" + i + "]";
+            RawConfig.User u = raw.get(i);
+            if (u == null) {
+                problems.add("bad value at '" + at + "': empty entry");
+                continue;
+            }
+            if (u.username() == null || u.username().isEmpty()) {
+                problems.add("missing key '" + at + ".username'");
+                continue;
+            }
+            if (!seen.add(u.username())) {
+                problems.add("bad value at '" + at + ".username': '" + u.username() + "' is listed twice");
+            }
+            byte[] stage1 = null;
+            byte[] stage2 = null;
+            if (u.password() != null && u.passwordHash() != null) {
+                problems.add("bad value at '" + at + "': give either 'password' or 'password_hash', not both");
+            } else if (u.password() != null) {
+                if (!u.password().isEmpty()) {
+                    stage1 = NativePassword.stage1(u.password());
+                    stage2 = NativePassword.stage2(stage1);
+                }
+            } else if (u.passwordHash() != null) {
+                try {
+                    stage2 = u.passwordHash().isEmpty() ? null : NativePassword.parseStoredHash(u.passwordHash());
+                } catch (IllegalArgumentException e) {
+                    // Never echo the value: it is a credential.
+                    problems.add("bad value at '" + at + ".password_hash': " + e.getMessage());
+                }
+            } else {
+                problems.add("missing key '" + at + ".password' (or '" + at + ".password_hash')");
+            }
+            out.add(new UserAccount(u.username(), stage2, stage1, u.defaultSchema()));
+        }
+        return out;
+    }
+
+    private static Map<String, BackendNode> nodes(List<RawConfig.Node> raw, List<String> problems) {
+        Map<String, BackendNode> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            problems.add("missing key 'nodes' (at least one node)");
+            return out;
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            String at = "nodes[" + i + "]";
+            RawConfig.Node n = raw.get(i);
+            if (n == null) {
+                problems.add("bad value at '" + at + "': empty entry");
+                continue;
+            }
+            boolean ok = true;
+            if (n.name() == null || n.name().isBlank()) {
+                problems.add("missing key '" + at + ".name'");
+                ok = false;
+            } else if (out.containsKey(n.name())) {
+                problems.add("bad value at '" + at + ".name': '" + n.name() + "' is listed twice");
+                ok = false;
+            }
+            if (n.host() == null || n.host().isBlank()) {
+                problems.add("missing key '" + at + ".host'");
+                ok = false;
+            }
+            if (n.port() == null) {
+                problems.add("missing key '" + at + ".port'");
+                ok = false;
+            } else if (n.port() < 1 || n.port() > 65535) {
+                problems.add("bad value at '" + at + ".port': '" + n.port() + "' (must be 1..65535)");
+                ok = false;
+            }
+            if (ok) {
+                out.put(n.name(), new BackendNode(n.name(), n.host(), n.port()));
+            }
+        }
+        return out;
+    }
+
+    private static List<BackendNode> writerOrder(List<String> raw, Map<String, BackendNode> nodes, List<String> problems) {
+        if (raw == null) {
+            // Default: by address descending, so node3, node2, node1 of the sandbox ("the next-lowest node").
+            List<BackendNode> order = new ArrayList<>(nodes.values());
+            order.sort(Comparator.comparing(ConfigLoader::addressKey).reversed());
+            return order;
+        }
+        List<BackendNode> order = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String name = raw.get(i);
+            BackendNode n = name == null ? null : nodes.get(name);
+            if (n == null) {
+                problems.add("bad value at 'writer_order[" + i + "]': '" + name + "' is not a node name");
+            } else if (!seen.add(name)) {
+                problems.add("bad value at 'writer_order[" + i + "]': '" + name + "' is listed twice");
+            } else {
+                order.add(n);
+            }
+        }
+        if (raw.isEmpty()) {
+            problems.add("bad value at 'writer_order': empty list (leave the key out for the default order)");
+        }
+        return order;
+    }
+
+    /** Sort key: numeric IPv4/IPv6 bytes when the host is a literal address, then port. */
+    private static String addressKey(BackendNode n) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            if (n.host().matches("[0-9.]+|.*:.*")) {
+                for (byte b : InetAddress.getByName(n.host()).getAddress()) {
+                    sb.append(String.format("%03d", b & 0xFF));
+                }
+            } else {
+                sb.append(n.host());
+            }
+        } catch (UnknownHostException e) {
+            sb.append(n.host());
+        }
+        return sb.append(':').append(String.format("%05d", n.port())).toString();
+    }
+
+    private static void checkHost(List<String> problems, String key, String host) {
+        if (host.isBlank()) {
+            problems.add("bad value at '" + key + "': '' (give an address)");
+        }
+    }
+
+    private static int intIn(List<String> problems, String key, Integer value, int dflt, int min, int max) {
+        if (value == null) {
+            return dflt;
+        }
+        if (value < min || value > max) {
+            problems.add("bad value at '" + key + "': '" + value + "' (must be " + min + ".." + max + ")");
+            return dflt;
+        }
+        return value;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "(top level)" : sb.toString();
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == null) return "a valid value";
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) return "an integer";
+        if (t == String.class) return "a string";
+        if (List.class.isAssignableFrom(t)) return "a list";
+        if (t == Boolean.class || t == boolean.class) return "true or false";
+        return "a mapping";
+    }
+}

@@ -1,0 +1,38 @@
+package io.lintas.proxy.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/** The YAML file as written, before defaults and validation; every field may be missing (null). */
+record RawConfig(
+    @JsonProperty("proxy") Proxy proxy,
+    @JsonProperty("users") List<User> users,
+    @JsonProperty("nodes") List<Node> nodes,
+    @JsonProperty("writer_order") List<String> writerOrder,
+    @JsonProperty("backend") Backend backend) {
+
+    record Proxy(
+        @JsonProperty("address") String address,
+        @JsonProperty("port") Integer port,
+        @JsonProperty("unix_socket") String unixSocket,
+        @JsonProperty("server_version") String serverVersion,
+        @JsonProperty("handshake_timeout_ms") Integer handshakeTimeoutMs,
+        @JsonProperty("net_read_timeout_ms") Integer netReadTimeoutMs,
+        @JsonProperty("max_allowed_packet") Long maxAllowedPacket,
+        @JsonProperty("io_threads") Integer ioThreads) {}
+
+    record User(
+        @JsonProperty("username") String username,
+        @JsonProperty("password") String password,
+        @JsonProperty("password_hash") String passwordHash,
+        @JsonProperty("default_schema") String defaultSchema) {}
+
+    record Node(
+        @JsonProperty("name") String name,
+        @JsonProperty("host") String host,
+        @JsonProperty("port") Integer port) {}
+
+    record Backend(
+        @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs) {}
+}

@@ -1,0 +1,74 @@
+package io.lintas.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+
+/**
+ * One frame as it travels on the wire: the 4-byte header and up to 0xFFFFFF payload bytes.
+ * The content is the whole frame so that a relay can forward it without copying;
+ * {@link #payload()} is a view of the bytes after the header.
+ */
+public final class Packet extends DefaultByteBufHolder {
+    /** Largest payload one frame can carry; a frame this size is followed by a continuation frame. */
+    public static final int MAX_PAYLOAD = 0xFFFFFF;
+    public static final int HEADER_SIZE = 4;
+
+    private final int sequenceId;
+    private final int payloadLength;
+
+    /** Wraps a complete frame (header included); takes ownership of {@code frame}. */
+    public Packet(ByteBuf frame) {
+        super(frame);
+        int ri = frame.readerIndex();
+        this.payloadLength = frame.getUnsignedMediumLE(ri);
+        this.sequenceId = frame.getUnsignedByte(ri + 3);
+    }
+
+    /** Sequence id from the header (0..255). */
+    public int sequenceId() {
+        return sequenceId;
+    }
+
+    /** Payload length from the header. */
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    /** True when this frame is full (0xFFFFFF bytes) and the logical packet continues in the next frame. */
+    public boolean hasContinuation() {
+        return payloadLength == MAX_PAYLOAD;
+    }
+
+    /** A view of the payload; shares the reference count of this packet. */
+    public ByteBuf payload() {
+        ByteBuf frame = content();
+        return frame.slice(frame.readerIndex() + HEADER_SIZE, payloadLength);
+    }
+
+    /** First payload byte, or -1 for an empty payload. */
+    public int firstByte() {
+        return payloadLength == 0 ? -1 : content().getUnsignedByte(content().readerIndex() + HEADER_SIZE);
+    }
+
+    /** Rewrites the sequence id in place (for frames the proxy renumbers). */
+    public void setSequenceId(int seq) {
+        content().setByte(content().readerIndex() + 3, seq);
+    }
+
+    @Override
+    public Packet retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public Packet touch(Object hint) {
+        super.touch(hint);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Packet{seq=" + sequenceId + ", len=" + payloadLength + "}";
+    }
+}
