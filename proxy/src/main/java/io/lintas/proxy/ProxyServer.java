@@ -2,6 +2,9 @@ package io.lintas.proxy;
 
 import io.lintas.monitor.Topology;
 import io.lintas.pool.BackendConnector;
+import io.lintas.pool.GreetingProbe;
+import io.lintas.wire.message.HandshakeV10;
+import io.netty.util.concurrent.Future;
 import io.lintas.proxy.config.LintasConfig;
 import io.lintas.proxy.session.ClientSession;
 import io.lintas.proxy.session.ProxyContext;
@@ -84,6 +87,24 @@ public final class ProxyServer implements AutoCloseable {
             log.info("listening for MySQL clients on unix socket {}", path);
         }
         log.info("writer order: {}; transport: {}", config.writerOrder(), epoll ? "epoll" : "nio");
+        learnServerIdentity();
+    }
+
+    /** Reads the writer's greeting so that clients are told the real server version from the start. */
+    private void learnServerIdentity() {
+        context.topology().writer().ifPresent(node -> {
+            GreetingProbe probe = new GreetingProbe(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+                config.backend().connectTimeoutMs());
+            probe.probe(ioGroup.next(), node).addListener((Future<HandshakeV10> f) -> {
+                if (f.isSuccess()) {
+                    context.identity().learn(f.getNow());
+                    log.info("node={} answers as MariaDB/MySQL {}", node.name(), f.getNow().serverVersion());
+                } else {
+                    log.warn("node={} did not greet ({}); announcing version {} until a backend does", node.name(),
+                        f.cause().getMessage(), context.identity().version());
+                }
+            });
+        });
     }
 
     /** The TCP port actually bound (useful when configured as 0). */

@@ -22,9 +22,11 @@ public enum ErrorCode {
     ER_MALFORMED_PACKET(1835, "HY000"),
     ER_QUERY_INTERRUPTED(1317, "70100"),
     ER_USER_LIMIT_REACHED(1226, "42000"),
-    CR_CONN_HOST_ERROR(2003, "HY000"),
-    CR_SERVER_GONE_ERROR(2006, "HY000"),
-    CR_SERVER_LOST(2013, "HY000");
+    /**
+     * No database node could be reached (ProxySQL answers the same situation with 9001). Client-range
+     * codes such as 2003 or 2013 must not be sent by a server: libmariadb reports them as "malformed packet".
+     */
+    BACKEND_UNREACHABLE(9001, "08S01");
 
     private final int code;
     private final String sqlState;

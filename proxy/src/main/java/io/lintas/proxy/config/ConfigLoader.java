@@ -51,6 +51,9 @@ public final class ConfigLoader {
 
     /** Parses and validates YAML text; {@code source} names it in errors. */
     public LintasConfig parse(String source, String yaml) throws ConfigException {
+        if (yaml.isBlank()) {
+            throw new ConfigException(source, List.of("the file is empty"));
+        }
         RawConfig raw;
         try {
             raw = mapper.readValue(yaml, RawConfig.class);

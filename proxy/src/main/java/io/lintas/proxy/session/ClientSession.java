@@ -81,6 +81,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean clientFrameContinues;
     private boolean uploadingInfile;
     private boolean infileFrameContinues;
+    private long commandBytes;
     private int lastSequenceToClient;
 
     /** A session on a freshly accepted client channel. */
@@ -259,7 +260,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void connectBackend(BackendCredentials credentials, int replySeq) {
         BackendNode node = context.topology().writer().orElse(null);
         if (node == null) {
-            failAndClose(ErrorCode.CR_CONN_HOST_ERROR, "No database node is available for writes", replySeq);
+            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "No database node is available for writes", replySeq);
             return;
         }
         Map<String, String> attrs = new HashMap<>(handshake.connectAttributes());
@@ -300,8 +301,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else {
             log.warn("conn={} client={} user={} cannot reach backend {}: {}", connectionId, remote, username, node,
                 cause.getMessage());
-            failAndClose(ErrorCode.CR_CONN_HOST_ERROR, "Can't connect to MySQL server on '" + node.name() + "' ("
-                + node.address() + ") through Lintas", replySeq);
+            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "Lintas cannot reach database node '" + node.name() + "' ("
+                + node.address() + "): " + cause.getMessage(), replySeq);
         }
     }
 
@@ -309,7 +310,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void onCommandFrame(Packet frame) {
         if (clientFrameContinues) {
+            commandBytes += frame.payloadLength();
+            if (exceedsMaxPacket(frame)) {
+                return;
+            }
             clientFrameContinues = frame.hasContinuation();
+            lastSequenceToClient = frame.sequenceId();
             backend.write(frame);
             if (!clientFrameContinues && !awaitingResponse) {
                 commandDone();
@@ -320,6 +326,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             // LOAD DATA LOCAL INFILE: the client streams the file; an empty frame ends it.
             boolean end = frame.payloadLength() == 0 && !infileFrameContinues;
             infileFrameContinues = frame.hasContinuation();
+            lastSequenceToClient = frame.sequenceId();
             backend.write(frame);
             if (end) {
                 uploadingInfile = false;
@@ -373,13 +380,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void relay(int command, Packet frame) {
         if (backend == null || !backend.isUsable()) {
             ReferenceCountUtil.release(frame);
-            failAndClose(ErrorCode.CR_SERVER_GONE_ERROR, "Lost connection to the database node", 1);
+            failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to the database node", 1);
+            return;
+        }
+        commandBytes = frame.payloadLength();
+        if (exceedsMaxPacket(frame)) {
             return;
         }
         boolean cursor = command == Command.COM_STMT_EXECUTE && frame.payloadLength() > 5
             && (frame.payload().getUnsignedByte(5) & Command.CURSOR_TYPE_READ_ONLY) != 0;
         awaitingResponse = ResponseTracker.expectsResponse(command);
         clientFrameContinues = frame.hasContinuation();
+        // Until the server answers, an error we make up must follow the client's last frame.
+        lastSequenceToClient = frame.sequenceId();
         backend.startCommand(command, cursor, this);
         backend.write(frame);
         if (!awaitingResponse && !clientFrameContinues) {
@@ -428,8 +441,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (awaitingResponse || clientFrameContinues || uploadingInfile) {
             log.info("conn={} client={} user={} backend {} lost during a command: {}", connectionId, remote, username,
                 node, cause == null ? "closed" : cause.getMessage());
-            failAndClose(ErrorCode.CR_SERVER_LOST, "Lost connection to MySQL server during query (node "
-                + (node == null ? "?" : node.name()) + ")", lastSequenceToClient + 1);
+            failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to database node '"
+                + (node == null ? "?" : node.name()) + "' during query", lastSequenceToClient + 1);
         } else {
             // The session's state lived on that connection; the client must reconnect.
             log.info("conn={} client={} user={} backend {} closed while idle, closing client", connectionId, remote,
@@ -437,6 +450,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             closeSession();
             ctx.close();
         }
+    }
+
+    /** Enforces max_allowed_packet on a client command; on violation answers ERR 1153 and closes, as MariaDB does. */
+    private boolean exceedsMaxPacket(Packet frame) {
+        if (commandBytes <= context.settings().maxAllowedPacket()) {
+            return false;
+        }
+        ReferenceCountUtil.release(frame);
+        log.info("conn={} client={} user={} sent a packet over max_allowed_packet ({} bytes), closing", connectionId,
+            remote, username, context.settings().maxAllowedPacket());
+        failAndClose(ErrorCode.ER_NET_PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes",
+            frame.sequenceId() + 1);
+        return true;
     }
 
     private void commandDone() {
@@ -536,7 +562,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             } else if (f.cause() instanceof BackendLoginException ble && ble.serverError() != null) {
                 sendAndClose(ble.serverError(), replySeq);
             } else {
-                failAndClose(ErrorCode.CR_SERVER_LOST, "Lost connection to MySQL server during change of user", replySeq);
+                failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to the database node during change of user", replySeq);
             }
         });
     }
