@@ -1,0 +1,60 @@
+package io.lintas.monitor;
+
+import com.zaxxer.hikari.HikariConfig;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.sql.SQLException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** HealthChecker without a database: configuration, error text, and a closed port. */
+class HealthCheckerTest {
+    private final MonitorSettings settings = MonitorSettings.builder().user("monitor").password("pw").build();
+
+    @Test
+    void jdbcUrlFailsFast() {
+        String url = HealthChecker.jdbcUrl(new BackendNode("n", "127.0.0.1", 3311), 200);
+        assertTrue(url.startsWith("jdbc:mariadb://127.0.0.1:3311/?"), url);
+        assertTrue(url.contains("connectTimeout=200"), url);
+        assertTrue(url.contains("socketTimeout=200"), url);
+        assertTrue(HealthChecker.jdbcUrl(new BackendNode("n", "::1", 3311), 200).startsWith("jdbc:mariadb://[::1]:3311/"));
+    }
+
+    @Test
+    void poolIsSmallAndStartsWithoutTheNode() {
+        HikariConfig c = HealthChecker.poolConfig(new BackendNode("node3", "127.0.0.1", 3313), settings);
+        assertEquals(2, c.getMaximumPoolSize());
+        assertEquals(-1, c.getInitializationFailTimeout());
+        assertEquals(250, c.getConnectionTimeout(), "HikariCP's floor; the watchdog enforces 200 ms");
+        assertEquals("lintas-monitor-node3", c.getPoolName());
+        assertEquals("monitor", c.getUsername());
+    }
+
+    @Test
+    void describeNamesCodeAndRootCause() {
+        SQLException e = new SQLException("WSREP has not yet prepared node for application use", "08S01", 1047,
+            new SocketException("Connection reset"));
+        assertEquals("error 1047: WSREP has not yet prepared node for application use (cause: Connection reset)",
+            HealthChecker.describe(e));
+    }
+
+    @Test
+    void closedPortIsAFailureNotAnException() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (HealthChecker c = new HealthChecker(new BackendNode("gone", "127.0.0.1", port), settings)) {
+            long t0 = System.nanoTime();
+            CheckResult r = c.check();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            CheckResult.Failure f = assertInstanceOf(CheckResult.Failure.class, r);
+            assertTrue(ms < 1000, "took " + ms + " ms");
+            assertTrue(f.reason().toLowerCase().contains("connect") || f.reason().contains("not available"), f.reason());
+        }
+    }
+}
