@@ -29,6 +29,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -169,9 +170,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            // Reader idle for net_read_timeout: only a problem while the client owes us the rest of a packet.
+            // Reader idle for net_read_timeout: only a problem while the client owes us the rest of a packet,
+            // and only while we read from it (a pause of our own, for queued pipelined commands or backpressure,
+            // is not the client stalling).
             boolean midPacket = framer != null && framer.pendingBytes() > 0;
-            if (state == State.READY && (midPacket || clientFrameContinues || uploadingInfile)) {
+            boolean reading = ctx.channel().config().isAutoRead();
+            if (state == State.READY && reading && (midPacket || clientFrameContinues || uploadingInfile)) {
                 log.info("conn={} client={} user={} timed out in the middle of a packet, closing", connectionId, remote, username);
                 failAndClose(ErrorCode.ER_NET_READ_INTERRUPTED, "Got timeout reading communication packets", 1);
             }
@@ -472,12 +476,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void drainQueue() {
+        boolean started = false;
         while (state == State.READY && !awaitingResponse && !clientFrameContinues && !uploadingInfile) {
             Packet next = queued.poll();
             if (next == null) {
                 break;
             }
             startCommand(next);
+            started = true;
+        }
+        // Called from the backend's read path (a response just completed) or after login, where no client
+        // channelReadComplete follows to flush: send the pipelined command now, or it waits forever.
+        if (started && backend != null && backend.isUsable()) {
+            backend.flush();
         }
     }
 
@@ -497,7 +508,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         boolean wantsClientBytes = clientFrameContinues || uploadingInfile || (!awaitingResponse && queued.isEmpty());
         boolean backendWritable = backend == null || !backend.isUsable() || backend.isWritable();
-        ctx.channel().config().setAutoRead(wantsClientBytes && backendWritable);
+        boolean read = wantsClientBytes && backendWritable;
+        if (read && !ctx.channel().config().isAutoRead()) {
+            // We paused reading, not the client: its net_read_timeout starts again now.
+            IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
+            if (idle != null) {
+                idle.resetReadTimeout();
+            }
+        }
+        ctx.channel().config().setAutoRead(read);
     }
 
     // ---- COM_CHANGE_USER ---------------------------------------------------------------------------------

@@ -1,0 +1,372 @@
+package io.lintas.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real Lintas executable ({@code java -jar proxy/target/lintas.jar --config FILE}) as a child process,
+ * listening on a free TCP port (and optionally a unix socket) in front of the Galera sandbox.
+ * Its stdout/stderr go to a log file under {@code it/target/lintas-logs}; the tail is included in any
+ * failure this class reports, and {@link LintasLogOnFailure} adds it to failing tests.
+ */
+public final class LintasProcess implements AutoCloseable {
+    private static final long READY_TIMEOUT_MS = 15_000;
+    private static final int BIND_ATTEMPTS = 3;
+    private static final Set<LintasProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        // Never leave a proxy behind when the test JVM exits (e.g. a test class forgot to close one).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(p -> p.process.destroyForcibly()),
+            "lintas-it-reaper"));
+    }
+
+    /** A user in the generated config: a clear {@code password} or a mysql.user style {@code passwordHash}. */
+    public record User(String username, String password, String passwordHash, String defaultSchema) {
+        /** The sandbox's app/app, given as its {@code PASSWORD('app')} hash, default schema app. */
+        public static final User APP = new User("app", null, "*5BCB3E6AC345B435C7C2E6B7949A04CE6F6563D3", "app");
+        /** The sandbox's app2/app2, given as a clear password, no default schema. */
+        public static final User APP2 = new User("app2", "app2", null, null);
+    }
+
+    /** How to configure and run one Lintas process. */
+    public static final class Builder {
+        private String name = "lintas";
+        private List<String> writerOrder = List.of("node3", "node2", "node1");
+        private List<User> users = List.of(User.APP, User.APP2);
+        private final List<String> jvmOptions = new ArrayList<>();
+        private Integer handshakeTimeoutMs;
+        private Integer netReadTimeoutMs;
+        private boolean unixSocket;
+        private final List<String[]> extraNodes = new ArrayList<>();
+
+        private Builder() {}
+
+        /** Adds a node besides the sandbox's node1..node3 (e.g. one nobody listens on). */
+        public Builder extraNode(String name, String host, int port) {
+            this.extraNodes.add(new String[] {name, host, Integer.toString(port)});
+            return this;
+        }
+
+        /** A name for the log file (e.g. the test class). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Node names in writer order (default node3, node2, node1). */
+        public Builder writerOrder(String... nodes) {
+            this.writerOrder = List.of(nodes);
+            return this;
+        }
+
+        /** The users clients may log in as (default {@link User#APP} and {@link User#APP2}). */
+        public Builder users(User... users) {
+            this.users = List.of(users);
+            return this;
+        }
+
+        /** JVM options for the proxy process, e.g. {@code -Xmx128m}. */
+        public Builder jvmOptions(String... options) {
+            this.jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /** {@code proxy.handshake_timeout_ms}. */
+        public Builder handshakeTimeoutMs(int ms) {
+            this.handshakeTimeoutMs = ms;
+            return this;
+        }
+
+        /** {@code proxy.net_read_timeout_ms}. */
+        public Builder netReadTimeoutMs(int ms) {
+            this.netReadTimeoutMs = ms;
+            return this;
+        }
+
+        /** Also listen on a unix socket in the process's temp dir. */
+        public Builder unixSocket(boolean enabled) {
+            this.unixSocket = enabled;
+            return this;
+        }
+
+        /** Starts the process and waits until its TCP port accepts connections. */
+        public LintasProcess start() {
+            Sandbox.ensureUp();
+            IllegalStateException last = null;
+            for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+                LintasProcess p = new LintasProcess(this);
+                try {
+                    p.launch();
+                    return p;
+                } catch (PortTakenException e) {
+                    // Another process took the free port between our probe and the bind: try another one.
+                    last = e;
+                    p.close();
+                } catch (RuntimeException | Error e) {
+                    p.close();
+                    throw e;
+                }
+            }
+            throw last;
+        }
+    }
+
+    private static final class PortTakenException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private final Builder config;
+    private final Path tempDir;
+    private final Path configFile;
+    private final Path logFile;
+    private final Path socketPath;
+    private final int port;
+    private Process process;
+
+    private LintasProcess(Builder config) {
+        this.config = config;
+        try {
+            this.port = freePort();
+            this.tempDir = Files.createTempDirectory(shortTempRoot(), "lintas-it-");
+            this.configFile = tempDir.resolve("lintas.yaml");
+            this.socketPath = config.unixSocket ? tempDir.resolve("lintas.sock") : null;
+            Path logDir = Sandbox.repo().resolve("it/target/lintas-logs");
+            Files.createDirectories(logDir);
+            this.logFile = logDir.resolve(config.name + "-" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("HHmmss")) + "-" + port + ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare a Lintas process", e);
+        }
+    }
+
+    /** A builder with the sandbox defaults: writer node3, users app and app2, default timeouts. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts Lintas with every default. */
+    public static LintasProcess start(String name) {
+        return builder().name(name).start();
+    }
+
+    private static Path shortTempRoot() {
+        // Unix socket paths are limited to ~107 bytes: prefer /tmp over a long java.io.tmpdir.
+        Path tmp = Path.of("/tmp");
+        return Files.isDirectory(tmp) && Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(Sandbox.HOST))) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private String yaml() {
+        StringBuilder y = new StringBuilder();
+        y.append("proxy:\n");
+        y.append("  address: 127.0.0.1\n");
+        y.append("  port: ").append(port).append('\n');
+        if (socketPath != null) {
+            y.append("  unix_socket: ").append(quote(socketPath.toString())).append('\n');
+        }
+        if (config.handshakeTimeoutMs != null) {
+            y.append("  handshake_timeout_ms: ").append(config.handshakeTimeoutMs).append('\n');
+        }
+        if (config.netReadTimeoutMs != null) {
+            y.append("  net_read_timeout_ms: ").append(config.netReadTimeoutMs).append('\n');
+        }
+        y.append("users:\n");
+        for (User u : config.users) {
+            y.append("  - username: ").append(quote(u.username())).append('\n');
+            if (u.password() != null) {
+                y.append("    password: ").append(quote(u.password())).append('\n');
+            }
+            if (u.passwordHash() != null) {
+                y.append("    password_hash: ").append(quote(u.passwordHash())).append('\n');
+            }
+            if (u.defaultSchema() != null) {
+                y.append("    default_schema: ").append(quote(u.defaultSchema())).append('\n');
+            }
+        }
+        y.append("nodes:\n");
+        for (int i = 0; i < Sandbox.NODE_PORTS.size(); i++) {
+            y.append("  - name: node").append(i + 1).append('\n');
+            y.append("    host: 127.0.0.1\n");
+            y.append("    port: ").append(Sandbox.NODE_PORTS.get(i)).append('\n');
+        }
+        for (String[] n : config.extraNodes) {
+            y.append("  - name: ").append(quote(n[0])).append('\n');
+            y.append("    host: ").append(quote(n[1])).append('\n');
+            y.append("    port: ").append(n[2]).append('\n');
+        }
+        y.append("writer_order: [").append(String.join(", ", config.writerOrder)).append("]\n");
+        y.append("backend:\n");
+        y.append("  connect_timeout_ms: 2000\n");
+        return y.toString();
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private void launch() {
+        String jar = System.getProperty("lintas.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("the Lintas jar is missing (system property lintas.jar = " + jar
+                + "); build it first: mvn -B package -pl proxy -am");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(config.jvmOptions);
+        cmd.add("-jar");
+        cmd.add(Path.of(jar).toAbsolutePath().toString());
+        cmd.add("--config");
+        cmd.add(configFile.toString());
+        try {
+            Files.writeString(configFile, yaml(), StandardCharsets.UTF_8);
+            Files.writeString(logFile, "# " + String.join(" ", cmd) + "\n# config:\n"
+                + yaml().lines().map(l -> "#   " + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n",
+                StandardCharsets.UTF_8);
+            process = new ProcessBuilder(cmd)
+                .directory(tempDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + String.join(" ", cmd) + ": " + e, e);
+        }
+        RUNNING.add(this);
+        awaitListening();
+    }
+
+    private void awaitListening() {
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (true) {
+            if (!process.isAlive()) {
+                waitQuietly(process, 2000);
+                String tail = logTail(60);
+                if (tail.contains("Address already in use")) {
+                    throw new PortTakenException("Lintas could not bind port " + port + ":\n" + tail);
+                }
+                throw new IllegalStateException("Lintas exited with code " + process.exitValue()
+                    + " before it accepted connections on port " + port + "; last lines of " + logFile + ":\n" + tail);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(Sandbox.HOST, port), 200);
+                if (socketPath == null || Files.exists(socketPath)) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("Lintas did not accept connections on port " + port + " within "
+                    + READY_TIMEOUT_MS / 1000 + " s; last lines of " + logFile + ":\n" + logTail(60));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Lintas", e);
+            }
+        }
+    }
+
+    /** The TCP port Lintas listens on (127.0.0.1). */
+    public int port() {
+        return port;
+    }
+
+    /** The unix socket path, or null when not enabled. */
+    public Path unixSocket() {
+        return socketPath;
+    }
+
+    /** The file with the process's stdout and stderr. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** True while the proxy process runs. */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The OS process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The whole log so far. */
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    /** The last {@code lines} lines of the log. */
+    public String logTail(int lines) {
+        List<String> all = log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** Every Lintas process started by this JVM and not yet closed. */
+    static Set<LintasProcess> running() {
+        return RUNNING;
+    }
+
+    /** Stops the proxy: SIGTERM, wait, then SIGKILL; removes the temp dir (the log file stays). */
+    @Override
+    public void close() {
+        RUNNING.remove(this);
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitQuietly(process, 10_000)) {
+                process.destroyForcibly();
+                waitQuietly(process, 10_000);
+            }
+        }
+        try (Stream<Path> files = Files.walk(tempDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static boolean waitQuietly(Process p, long ms) {
+        try {
+            return p.waitFor(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Lintas{port=" + port + ", log=" + logFile + "}";
+    }
+}
