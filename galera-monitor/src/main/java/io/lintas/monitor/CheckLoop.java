@@ -29,6 +29,7 @@ final class CheckLoop {
         final long no;
         final long startNanos;
         boolean reported;
+        long limitMs;
         ScheduledFuture<?> watchdog;
 
         InFlight(long no, long startNanos) {
@@ -42,6 +43,13 @@ final class CheckLoop {
     private final Executor workers;
     private final long intervalMs;
     private final long timeoutMs;
+    /**
+     * The first check of a node loads the JDBC driver and fills its pool; on a cold JVM that alone takes
+     * several hundred ms, which must not read as a dead node at startup.
+     */
+    static final long FIRST_CHECK_GRACE_MS = 2000;
+    private final long firstCheckLimitMs;
+    private boolean firstCheck = true;
     private final Sink sink;
 
     private ScheduledFuture<?> ticks;
@@ -54,6 +62,13 @@ final class CheckLoop {
 
     CheckLoop(HealthProbe probe, ScheduledExecutorService monitorThread, Executor workers, long intervalMs,
               long timeoutMs, Sink sink) {
+        this(probe, monitorThread, workers, intervalMs, timeoutMs, timeoutMs, sink);
+    }
+
+    /** A loop whose first check may take up to {@code firstCheckLimitMs} (at least {@code timeoutMs}). */
+    CheckLoop(HealthProbe probe, ScheduledExecutorService monitorThread, Executor workers, long intervalMs,
+              long timeoutMs, long firstCheckLimitMs, Sink sink) {
+        this.firstCheckLimitMs = Math.max(timeoutMs, firstCheckLimitMs);
         this.probe = probe;
         this.monitorThread = monitorThread;
         this.workers = workers;
@@ -108,7 +123,9 @@ final class CheckLoop {
             return; // shutting down
         }
         inFlight = f;
-        f.watchdog = monitorThread.schedule(() -> onWatchdog(f), timeoutMs, TimeUnit.MILLISECONDS);
+        f.limitMs = firstCheck ? firstCheckLimitMs : timeoutMs;
+        firstCheck = false;
+        f.watchdog = monitorThread.schedule(() -> onWatchdog(f), f.limitMs, TimeUnit.MILLISECONDS);
     }
 
     private void runProbe(InFlight f) {
@@ -135,7 +152,7 @@ final class CheckLoop {
             return;
         }
         f.reported = true;
-        sink.accept(f.no, new CheckResult.Failure("no answer within timeout_ms=" + timeoutMs,
+        sink.accept(f.no, new CheckResult.Failure("no answer within " + f.limitMs + " ms (timeout_ms=" + timeoutMs + ")",
             Duration.ofNanos(System.nanoTime() - f.startNanos)));
     }
 

@@ -217,7 +217,7 @@ public final class GaleraMonitor implements AutoCloseable {
             probe = () -> new CheckResult.Failure(why, Duration.ZERO);
         }
         t.loop = new CheckLoop(probe, monitorThread, checkWorkers, settings.intervalMs(), settings.timeoutMs(),
-            (no, result) -> onResult(t, no, result));
+            CheckLoop.FIRST_CHECK_GRACE_MS, (no, result) -> onResult(t, no, result));
         trackers.put(node, t);
         checkLogs.put(node, t.checkLog);
         t.loop.start();

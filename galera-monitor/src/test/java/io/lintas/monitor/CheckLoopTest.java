@@ -53,6 +53,18 @@ class CheckLoopTest {
     }
 
     @Test
+    void theFirstCheckGetsAGracePeriodForAColdStart() throws Exception {
+        FakeProbe cold = new FakeProbe();
+        cold.delayMs = 150;
+        List<Seen> seen = new CopyOnWriteArrayList<>();
+        CheckLoop l = new CheckLoop(cold, monitor, workers, 10_000, 50, 1000,
+            (no, r) -> seen.add(new Seen(no, r, System.nanoTime())));
+        monitor.execute(l::start);
+        await(Duration.ofSeconds(2), () -> !seen.isEmpty(), "first result");
+        assertInstanceOf(CheckResult.Success.class, seen.get(0).result(), "a slow first check is not a failure");
+    }
+
+    @Test
     void checksOfOneNodeNeverOverlap() throws Exception {
         FakeProbe slow = new FakeProbe();
         slow.delayMs = 60;

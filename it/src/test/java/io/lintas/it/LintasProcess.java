@@ -53,6 +53,9 @@ public final class LintasProcess implements AutoCloseable {
         private Integer netReadTimeoutMs;
         private boolean unixSocket;
         private final List<String[]> extraNodes = new ArrayList<>();
+        // Tolerant by default: these tests share a 2-core machine with the cluster, and a false failover
+        // would move writes off node3 in the middle of an unrelated test. Failover tests set their own.
+        private List<String> monitor = List.of("timeout_ms: 1000", "max_failures: 3");
 
         private Builder() {}
 
@@ -95,6 +98,12 @@ public final class LintasProcess implements AutoCloseable {
         /** {@code proxy.net_read_timeout_ms}. */
         public Builder netReadTimeoutMs(int ms) {
             this.netReadTimeoutMs = ms;
+            return this;
+        }
+
+        /** The {@code monitor:} section, as {@code key: value} lines (e.g. {@code "enabled: false"}). */
+        public Builder monitor(String... lines) {
+            this.monitor = List.of(lines);
             return this;
         }
 
@@ -222,6 +231,12 @@ public final class LintasProcess implements AutoCloseable {
         y.append("writer_order: [").append(String.join(", ", config.writerOrder)).append("]\n");
         y.append("backend:\n");
         y.append("  connect_timeout_ms: 2000\n");
+        if (!config.monitor.isEmpty()) {
+            y.append("monitor:\n");
+            for (String line : config.monitor) {
+                y.append("  ").append(line).append('\n');
+            }
+        }
         return y.toString();
     }
 

@@ -1,5 +1,8 @@
 package io.lintas.proxy;
 
+import io.lintas.monitor.BackendNode;
+import io.lintas.monitor.GaleraMonitor;
+import io.lintas.monitor.MonitorSettings;
 import io.lintas.monitor.Topology;
 import io.lintas.pool.BackendConnector;
 import io.lintas.pool.GreetingProbe;
@@ -37,6 +40,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +55,7 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final ProxyContext context;
     private final List<Channel> listeners = new ArrayList<>();
+    private final GaleraMonitor monitor;
 
     /** Prepares event loops and shared state; nothing is bound until {@link #start()}. */
     public ProxyServer(LintasConfig config) {
@@ -61,13 +66,31 @@ public final class ProxyServer implements AutoCloseable {
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         BackendConnector connector = new BackendConnector(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
             config.backend().connectTimeoutMs());
-        Topology topology = Topology.initial(config.writerOrder(), List.of());
+        Topology topology = Topology.initial(config.writerOrder(), config.readers());
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
             new ServerIdentity(config.proxy().serverVersion(), ServerIdentityDefaults.FALLBACK_VERSION), connector);
+        this.monitor = config.monitor().enabled()
+            ? new GaleraMonitor(config.monitor().settings(), config.nodes(), config.writerOrder(), config.readers())
+            : null;
     }
 
     /** Binds every listener; throws when a port or socket path cannot be bound. */
     public void start() throws IOException, InterruptedException {
+        if (monitor != null) {
+            monitor.addListener(context::publish);
+            context.onNodeFailure(monitor::reportFailure);
+            monitor.start();
+            // Do not send the first clients to a node that is already down: wait (briefly) for one round of checks.
+            MonitorSettings ms = config.monitor().settings();
+            Duration firstRound = Duration.ofMillis(ms.intervalMs() + ms.timeoutMs() * (ms.maxFailures() + 1L));
+            if (!monitor.awaitFirstTopology(firstRound)) {
+                log.warn("galera monitor has no verdict on every node after {} ms; starting with writer {}",
+                    firstRound.toMillis(), context.topology().writer().map(BackendNode::name).orElse("none"));
+            }
+        } else {
+            log.info("galera monitor disabled (monitor.enabled: false): writes always go to {}",
+                context.topology().writer().map(BackendNode::name).orElse("none"));
+        }
         LintasConfig.ProxySettings p = config.proxy();
         Class<? extends ServerChannel> tcp = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Channel ch = bootstrap(tcp).bind(new InetSocketAddress(p.address(), p.port())).sync().channel();
@@ -140,6 +163,9 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (monitor != null) {
+            monitor.close();
+        }
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly();
         }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lintas.monitor.BackendNode;
+import io.lintas.monitor.MonitorSettings;
+import io.lintas.monitor.WriterIsAlsoReader;
 import io.lintas.wire.auth.NativePassword;
 
 import java.io.IOException;
@@ -102,13 +104,16 @@ public final class ConfigLoader {
         List<UserAccount> users = users(raw.users(), problems);
         Map<String, BackendNode> nodes = nodes(raw.nodes(), problems);
         List<BackendNode> writerOrder = writerOrder(raw.writerOrder(), nodes, problems);
+        List<BackendNode> readers = readers(raw.readers(), nodes, writerOrder, problems);
+        LintasConfig.MonitorConfig monitor = monitor(raw.monitor(), problems);
 
         RawConfig.Backend b = raw.backend() != null ? raw.backend() : new RawConfig.Backend(null);
         int connectTimeout = intIn(problems, "backend.connect_timeout_ms", b.connectTimeoutMs(), 1000, 10, 600_000);
 
         return new LintasConfig(
             new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads),
-            users, List.copyOf(nodes.values()), writerOrder, new LintasConfig.BackendSettings(connectTimeout));
+            users, List.copyOf(nodes.values()), writerOrder, readers, new LintasConfig.BackendSettings(connectTimeout),
+            monitor);
     }
 
     private static List<UserAccount> users(List<RawConfig.User> raw, List<String> problems) {
@@ -219,6 +224,62 @@ public final class ConfigLoader {
             problems.add("bad value at 'writer_order': empty list (leave the key out for the default order)");
         }
         return order;
+    }
+
+    private static List<BackendNode> readers(List<String> raw, Map<String, BackendNode> nodes,
+                                             List<BackendNode> writerOrder, List<String> problems) {
+        if (raw == null) {
+            // Default: every node but the preferred writer (node1 and node2 of the sandbox).
+            List<BackendNode> out = new ArrayList<>(nodes.values());
+            if (!writerOrder.isEmpty() && out.size() > 1) {
+                out.remove(writerOrder.get(0));
+            }
+            return out;
+        }
+        List<BackendNode> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            BackendNode n = raw.get(i) == null ? null : nodes.get(raw.get(i));
+            if (n == null) {
+                problems.add("bad value at 'readers[" + i + "]': '" + raw.get(i) + "' is not a node name");
+            } else if (out.contains(n)) {
+                problems.add("bad value at 'readers[" + i + "]': '" + raw.get(i) + "' is listed twice");
+            } else {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static LintasConfig.MonitorConfig monitor(RawConfig.Monitor m, List<String> problems) {
+        if (m == null) {
+            m = new RawConfig.Monitor(null, null, null, null, null, null, null, null, null, null);
+        }
+        boolean enabled = m.enabled() == null || m.enabled();
+        MonitorSettings.Builder b = MonitorSettings.builder()
+            .user(m.user() == null ? "monitor" : m.user())
+            .password(m.password() == null ? "monitor" : m.password());
+        b.intervalMs(intIn(problems, "monitor.interval_ms", m.intervalMs(), (int) MonitorSettings.DEFAULT_INTERVAL_MS, 10, 600_000));
+        b.timeoutMs(intIn(problems, "monitor.timeout_ms", m.timeoutMs(), (int) MonitorSettings.DEFAULT_TIMEOUT_MS, 10, 600_000));
+        b.maxFailures(intIn(problems, "monitor.max_failures", m.maxFailures(), MonitorSettings.DEFAULT_MAX_FAILURES, 1, 1000));
+        b.maxTransactionsBehind(intIn(problems, "monitor.max_transactions_behind", m.maxTransactionsBehind(),
+            (int) MonitorSettings.DEFAULT_MAX_TRANSACTIONS_BEHIND, 0, Integer.MAX_VALUE));
+        b.failback(m.failback() == null || m.failback());
+        b.failbackAfterMs(intIn(problems, "monitor.failback_after_ms", m.failbackAfterMs(),
+            (int) MonitorSettings.DEFAULT_FAILBACK_AFTER_MS, 0, 86_400_000));
+        if (m.writerIsAlsoReader() != null) {
+            try {
+                b.writerIsAlsoReader(WriterIsAlsoReader.parse(m.writerIsAlsoReader()));
+            } catch (IllegalArgumentException e) {
+                problems.add("bad value at 'monitor.writer_is_also_reader': '" + m.writerIsAlsoReader()
+                    + "' (must be never, when_only_node or always)");
+            }
+        }
+        try {
+            return new LintasConfig.MonitorConfig(enabled, b.build());
+        } catch (IllegalArgumentException e) {
+            problems.add("bad value in 'monitor': " + e.getMessage());
+            return new LintasConfig.MonitorConfig(false, null);
+        }
     }
 
     /** Sort key: numeric IPv4/IPv6 bytes when the host is a literal address, then port. */

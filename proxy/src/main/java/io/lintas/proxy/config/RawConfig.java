@@ -10,7 +10,9 @@ record RawConfig(
     @JsonProperty("users") List<User> users,
     @JsonProperty("nodes") List<Node> nodes,
     @JsonProperty("writer_order") List<String> writerOrder,
-    @JsonProperty("backend") Backend backend) {
+    @JsonProperty("readers") List<String> readers,
+    @JsonProperty("backend") Backend backend,
+    @JsonProperty("monitor") Monitor monitor) {
 
     record Proxy(
         @JsonProperty("address") String address,
@@ -32,6 +34,18 @@ record RawConfig(
         @JsonProperty("name") String name,
         @JsonProperty("host") String host,
         @JsonProperty("port") Integer port) {}
+
+    record Monitor(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("user") String user,
+        @JsonProperty("password") String password,
+        @JsonProperty("interval_ms") Integer intervalMs,
+        @JsonProperty("timeout_ms") Integer timeoutMs,
+        @JsonProperty("max_failures") Integer maxFailures,
+        @JsonProperty("max_transactions_behind") Integer maxTransactionsBehind,
+        @JsonProperty("failback") Boolean failback,
+        @JsonProperty("failback_after_ms") Integer failbackAfterMs,
+        @JsonProperty("writer_is_also_reader") String writerIsAlsoReader) {}
 
     record Backend(
         @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs) {}

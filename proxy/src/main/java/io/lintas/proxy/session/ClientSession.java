@@ -1,6 +1,7 @@
 package io.lintas.proxy.session;
 
 import io.lintas.monitor.BackendNode;
+import io.lintas.monitor.Topology;
 import io.lintas.pool.BackendConnection;
 import io.lintas.pool.BackendCredentials;
 import io.lintas.pool.BackendLoginException;
@@ -262,9 +263,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void connectBackend(BackendCredentials credentials, int replySeq) {
-        BackendNode node = context.topology().writer().orElse(null);
+        Topology topology = context.topology();
+        BackendNode node = topology.writer().orElse(null);
         if (node == null) {
-            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "No database node is available for writes", replySeq);
+            StringBuilder why = new StringBuilder();
+            topology.states().forEach((n, st) -> why.append(why.length() == 0 ? "" : ", ").append(n.name()).append(' ').append(st));
+            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "No database node can take writes ("
+                + (why.length() == 0 ? topology.reason() : why) + ")", replySeq);
             return;
         }
         Map<String, String> attrs = new HashMap<>(handshake.connectAttributes());
@@ -305,6 +310,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else {
             log.warn("conn={} client={} user={} cannot reach backend {}: {}", connectionId, remote, username, node,
                 cause.getMessage());
+            context.reportNodeFailure(node, "login failed: " + cause.getMessage());
             failAndClose(ErrorCode.BACKEND_UNREACHABLE, "Lintas cannot reach database node '" + node.name() + "' ("
                 + node.address() + "): " + cause.getMessage(), replySeq);
         }
@@ -445,6 +451,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (awaitingResponse || clientFrameContinues || uploadingInfile) {
             log.info("conn={} client={} user={} backend {} lost during a command: {}", connectionId, remote, username,
                 node, cause == null ? "closed" : cause.getMessage());
+            if (node != null) {
+                context.reportNodeFailure(node, "connection lost during a command");
+            }
             failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to database node '"
                 + (node == null ? "?" : node.name()) + "' during query", lastSequenceToClient + 1);
         } else {

@@ -1,10 +1,12 @@
 package io.lintas.proxy.session;
 
+import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.Topology;
 import io.lintas.pool.BackendConnector;
 import io.lintas.proxy.config.LintasConfig;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** What every client session shares: settings, users, the current topology and the backend connector. */
@@ -15,6 +17,7 @@ public final class ProxyContext {
     private final ServerIdentity identity;
     private final BackendConnector connector;
     private final AtomicLong connectionIds = new AtomicLong();
+    private volatile BiConsumer<BackendNode, String> failureReporter = (node, reason) -> { };
     private final AtomicLong openSessions = new AtomicLong();
 
     /** Creates the shared context. */
@@ -45,6 +48,16 @@ public final class ProxyContext {
     /** Publishes a new topology snapshot. */
     public void publish(Topology next) {
         topology.set(next);
+    }
+
+    /** Where the data path reports a node it saw fail (the Galera monitor re-checks it at once). */
+    public void onNodeFailure(BiConsumer<BackendNode, String> reporter) {
+        this.failureReporter = reporter;
+    }
+
+    /** Reports that {@code node} failed on the data path; never blocks. */
+    void reportNodeFailure(BackendNode node, String reason) {
+        failureReporter.accept(node, reason);
     }
 
     /** The identity announced to clients. */

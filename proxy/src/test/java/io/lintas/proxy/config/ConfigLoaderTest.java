@@ -133,6 +133,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readersDefaultToEveryNodeButThePreferredWriter() throws Exception {
+        LintasConfig c = loader.parse("t", USERS + NODES);
+        assertEquals(List.of("node1", "node2"), c.readers().stream().map(BackendNode::name).toList());
+        c = loader.parse("t", USERS + NODES + "readers: [node2]\n");
+        assertEquals(List.of("node2"), c.readers().stream().map(BackendNode::name).toList());
+        assertTrue(problems(USERS + NODES + "readers: [node7]\n").contains("'readers[0]': 'node7' is not a node name"));
+    }
+
+    @Test
+    void monitorDefaultsAndOverrides() throws Exception {
+        LintasConfig c = loader.parse("t", USERS + NODES);
+        assertTrue(c.monitor().enabled());
+        assertEquals(250, c.monitor().settings().intervalMs());
+        assertEquals(200, c.monitor().settings().timeoutMs());
+        assertEquals(2, c.monitor().settings().maxFailures());
+        assertTrue(c.monitor().settings().failback());
+        assertEquals(5000, c.monitor().settings().failbackAfterMs());
+        assertEquals("monitor", c.monitor().settings().user());
+        c = loader.parse("t", USERS + NODES + """
+            monitor:
+              enabled: false
+              user: mon
+              password: secret
+              interval_ms: 100
+              failback: false
+              writer_is_also_reader: always
+            """);
+        assertFalse(c.monitor().enabled());
+        assertEquals(100, c.monitor().settings().intervalMs());
+        assertFalse(c.monitor().settings().failback());
+        assertFalse(c.monitor().settings().toString().contains("secret"));
+    }
+
+    @Test
+    void badMonitorValuesAreNamed() {
+        assertTrue(problems(USERS + NODES + "monitor:\n  writer_is_also_reader: sometimes\n")
+            .contains("'monitor.writer_is_also_reader': 'sometimes'"));
+        assertTrue(problems(USERS + NODES + "monitor:\n  interval_ms: 0\n").contains("'monitor.interval_ms': '0'"));
+        assertTrue(problems(USERS + NODES + "monitor:\n  failback: maybe\n").contains("'monitor.failback'"));
+        assertTrue(problems(USERS + NODES + "monitor:\n  intervall_ms: 5\n").contains("unknown key 'monitor.intervall_ms'"));
+    }
+
+    @Test
     void notYamlOrEmptyFile() {
         assertTrue(problems("proxy:\n  port: 1\n  bad: \"unclosed\n").startsWith("not valid YAML"));
         assertTrue(problems("proxy: [1, 2]\n").contains("bad value at 'proxy': expected a mapping"));

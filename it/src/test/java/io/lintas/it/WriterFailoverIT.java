@@ -1,0 +1,108 @@
+package io.lintas.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.IntPredicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Kills the writer (node3) of the real sandbox and watches new sessions move to node2, a session on node3
+ * fail at once, and writes return to node3 after the failback delay — or stay on node2 with failback off.
+ */
+@ExtendWith(LintasLogOnFailure.class)
+class WriterFailoverIT {
+
+    @AfterAll
+    static void healCluster() throws Exception {
+        sandbox(120, "restart", "3");
+        Sandbox.ensureUp();
+    }
+
+    @Test
+    void writesMoveToTheNextLowestNodeAndBack() throws Exception {
+        Sandbox.ensureUp();
+        try (LintasProcess back = LintasProcess.builder().name("WriterFailoverIT-failback")
+                 .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2", "failback_after_ms: 3000").start();
+             LintasProcess stay = LintasProcess.builder().name("WriterFailoverIT-nofailback")
+                 .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2", "failback: false").start()) {
+            assertEquals(Sandbox.NODE3_PORT, writerPort(back));
+            assertEquals(Sandbox.NODE3_PORT, writerPort(stay));
+
+            try (Connection onNode3 = Db.viaLintas(back)) {
+                assertEquals(Sandbox.NODE3_PORT, Db.port(onNode3));
+                long killedAt = System.nanoTime();
+                sandbox(60, "kill", "3");
+
+                // The session whose node died gets an error at once, not after a TCP timeout.
+                long t0 = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> {
+                    try (Statement st = onNode3.createStatement()) {
+                        st.executeQuery("SELECT 1").close();
+                    }
+                });
+                long errorMs = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(errorMs < 2000, "error after " + errorMs + " ms: " + e);
+
+                // New sessions go to node2, the next node of the writer order.
+                awaitWriter(back, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(20));
+                awaitWriter(stay, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(20));
+                System.out.printf("writer moved to node2 %d ms after kill -9 of node3%n",
+                    (System.nanoTime() - killedAt) / 1_000_000);
+            }
+
+            sandbox(180, "restart", "3");
+            Sandbox.ensureUp();
+            long returnedAfter = awaitWriter(back, p -> p == Sandbox.NODE3_PORT, Duration.ofSeconds(30));
+            System.out.printf("writer back on node3 %d ms after node3 was Synced again%n", returnedAfter);
+            assertTrue(back.log().contains("writer node2 -> node3"), "failback is logged");
+            // failback: false keeps node2 although node3 has been healthy longer than the other's delay.
+            assertEquals(Sandbox.NODE2_PORT, writerPort(stay));
+            assertTrue(back.log().contains("node=node3 state ONLINE -> OFFLINE_HARD"), "the state change is logged");
+        }
+    }
+
+    private static int writerPort(LintasProcess lintas) throws SQLException {
+        try (Connection c = Db.viaLintas(lintas)) {
+            return Db.port(c);
+        }
+    }
+
+    /** Opens new sessions until one lands on a port matching {@code want}; returns the ms it took. */
+    private static long awaitWriter(LintasProcess lintas, IntPredicate want, Duration limit) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + limit.toNanos();
+        String last = "no attempt";
+        while (System.nanoTime() < deadline) {
+            try {
+                int port = writerPort(lintas);
+                if (want.test(port)) {
+                    return (System.nanoTime() - t0) / 1_000_000;
+                }
+                last = "landed on " + port;
+            } catch (SQLException e) {
+                last = e.getErrorCode() + " " + e.getMessage();
+            }
+            Thread.sleep(50);
+        }
+        fail("no session landed on the expected node within " + limit.toSeconds() + " s; last: " + last);
+        return -1;
+    }
+
+    private static void sandbox(long timeoutSeconds, String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = Sandbox.repo().resolve("bin/lintas-sandbox").toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        Exec.Result r = Exec.run(timeoutSeconds, cmd);
+        assertEquals(0, r.exitCode(), () -> "bin/lintas-sandbox " + String.join(" ", args) + ": " + r);
+    }
+}
