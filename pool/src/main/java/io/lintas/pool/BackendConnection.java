@@ -4,15 +4,19 @@ import io.lintas.monitor.BackendNode;
 import io.lintas.wire.Capabilities;
 import io.lintas.wire.Command;
 import io.lintas.wire.ErrorCode;
+import io.lintas.wire.MalformedPacketException;
 import io.lintas.wire.Packet;
+import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ResponseTracker;
 import io.lintas.wire.auth.NativePassword;
 import io.lintas.wire.message.AuthSwitchRequest;
 import io.lintas.wire.message.ChangeUser;
+import io.lintas.wire.message.EofPacket;
 import io.lintas.wire.message.ErrPacket;
 import io.lintas.wire.message.HandshakeResponse41;
 import io.lintas.wire.message.HandshakeV10;
 import io.lintas.wire.message.OkPacket;
+import io.lintas.wire.message.SessionStateChange;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -20,12 +24,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +41,13 @@ import java.util.concurrent.TimeUnit;
  * command's frames, and every response frame goes, unchanged, to the attached {@link ResponseSink}
  * together with what the {@link ResponseTracker} makes of it. All methods must be called on the
  * channel's event loop.
+ *
+ * <p>Besides relaying, a connection runs internal commands whose answers it consumes itself
+ * ({@link #ping}, {@link #executeInternal}, {@link #initDb}, {@link #resetConnection}): a pool validates and keeps
+ * connections alive with them, a session brings a connection's state in line with them. A connection logged
+ * in with {@link LoginRequest#trackSessionState()} reports the session-state changes of relayed OK packets to
+ * {@link ResponseSink#onSessionStateChanges} and, for a client without CLIENT_SESSION_TRACK, relays those OK
+ * packets in the layout that client expects ({@link OkPacketRewriter}).
  */
 public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
@@ -68,12 +82,39 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private BackendCredentials currentCredentials;
     private Promise<OkPacket> changeUserPromise;
 
+    /**
+     * What pooled connections run after login (and after a reset or change of user) so that OK packets
+     * report every session change: variables, schema, and the "something changed" flag.
+     */
+    public static final String SESSION_TRACK_SETUP = "SET SESSION session_track_system_variables='*', "
+        + "session_track_schema=1, session_track_state_change=1";
+
+    private final TrafficMeter meter;
+    private final long createdNanos = System.nanoTime();
+    private long lastActivityNanos = createdNanos;
+    private boolean dirty;
+    /** The internal command in progress (its sink is {@link #sink} meanwhile), or null. */
+    private InternalCommand internal;
+    /** Non-null when session-state tracking is on: finds the OK frames of relayed responses. */
+    private OkFrameLocator okLocator;
+    /** Tracking was forced on for a client that did not ask for it: relayed OKs are rewritten to its layout. */
+    private boolean stripSessionState;
+
+    /** Bookkeeping of the pool that owns this connection, or null; touched only on this connection's loop. */
+    PoolEntry poolEntry;
+
     BackendConnection(BackendNode node, LoginRequest login, Promise<BackendConnection> loginPromise, long loginTimeoutMillis) {
+        this(node, login, loginPromise, loginTimeoutMillis, TrafficMeter.NONE);
+    }
+
+    BackendConnection(BackendNode node, LoginRequest login, Promise<BackendConnection> loginPromise, long loginTimeoutMillis,
+                      TrafficMeter meter) {
         this.node = node;
         this.login = login;
         this.loginPromise = loginPromise;
         this.loginTimeoutMillis = loginTimeoutMillis;
         this.currentCredentials = login.credentials();
+        this.meter = meter == null ? TrafficMeter.NONE : meter;
     }
 
     /** The node this connection is open to. */
@@ -124,14 +165,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (phase != Phase.READY) {
             throw new IllegalStateException("connection to " + node + " is " + phase);
         }
+        if (internal != null) {
+            throw new IllegalStateException("connection to " + node + " is running an internal command");
+        }
         this.sink = sink;
+        meter.commandStarted();
         if (ResponseTracker.expectsResponse(command)) {
             tracker.begin(command, cursorRequested);
+            if (okLocator != null) {
+                okLocator.begin(command);
+            }
         }
     }
 
     /** Writes one frame (ownership passes to the connection); not flushed. */
     public void write(Packet frame) {
+        meter.bytesSent(frame.content().readableBytes());
         ctx.write(frame.content(), ctx.voidPromise());
     }
 
@@ -152,7 +201,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     /** Detaches the sink so that a closing connection no longer reports to it. */
     public void detach() {
-        sink = null;
+        if (internal != null) {
+            internal.previous = null;
+        } else {
+            sink = null;
+        }
     }
 
     /**
@@ -172,7 +225,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         byte[] token = NativePassword.token(credentials.stage1(), greeting.authPluginData());
         ChangeUser msg = new ChangeUser(credentials.username(), token, database, characterSet,
             NativePassword.PLUGIN_NAME, attributes);
-        ctx.writeAndFlush(msg.toFrame(ctx.alloc(), 0, capabilities));
+        send(msg.toFrame(ctx.alloc(), 0, capabilities));
         return promise;
     }
 
@@ -183,6 +236,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         phase = Phase.CLOSED;
         sink = null;
+        failInternal(new IOException("connection to " + node + " closed by the proxy"));
         Channel ch = ctx.channel();
         if (ch.isActive()) {
             ByteBuf quit = ctx.alloc().buffer(5).writeMediumLE(1).writeByte(0).writeByte(Command.COM_QUIT);
@@ -196,7 +250,261 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     public void abort() {
         phase = Phase.CLOSED;
         sink = null;
+        failInternal(new IOException("connection to " + node + " aborted by the proxy"));
         ctx.channel().close();
+    }
+
+    /**
+     * Closes at once without COM_QUIT and reports {@code cause} to the attached sink's
+     * {@link ResponseSink#onBackendLost} (and to a pending internal command), as if the server had dropped
+     * the connection. Does nothing on a connection that is already closed.
+     */
+    public void abort(Throwable cause) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> abort(cause));
+            return;
+        }
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        fail(cause);
+    }
+
+    /**
+     * Marks the connection as holding session state that cannot be restored or described (for example a
+     * result abandoned mid-stream, or state the session could not track); a pool closes it on release.
+     */
+    public void markDirty() {
+        dirty = true;
+    }
+
+    /** True after {@link #markDirty()}. */
+    public boolean isDirty() {
+        return dirty;
+    }
+
+    /** {@link System#nanoTime()} when this connection was created. */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /** {@link System#nanoTime()} of the last completed exchange with the server (login, response, ping). */
+    public long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    /** True when OK packets on this connection carry session-state changes (see {@link LoginRequest#trackSessionState()}). */
+    public boolean tracksSessionState() {
+        return okLocator != null;
+    }
+
+    /** True while an internal command ({@link #ping}, {@link #executeInternal}, ...) runs. */
+    public boolean inInternalCommand() {
+        return internal != null;
+    }
+
+    /**
+     * Sends COM_PING and consumes the answer; nothing reaches the attached sink. Completes with the server's
+     * OK; fails with a {@link BackendCommandException} on an ERR, or with an {@link IOException} when the
+     * connection is lost or the server does not answer within {@code timeoutMillis} (the connection is then
+     * aborted). The connection must be idle: not in a command.
+     */
+    public Future<OkPacket> ping(long timeoutMillis) {
+        return runInternal(Command.COM_PING, null, timeoutMillis);
+    }
+
+    /**
+     * Runs {@code sql} with COM_QUERY as an internal command: the response is consumed, not relayed.
+     * Completes with the final OK (for a statement answered with rows: an OK carrying the final status, rows
+     * discarded); fails as {@link #ping} does. On a connection that tracks session state, the changes the
+     * statement made are in the returned OK's {@link OkPacket#sessionStateChanges()}; they are not reported to
+     * the attached sink.
+     */
+    public Future<OkPacket> executeInternal(String sql, long timeoutMillis) {
+        return runInternal(Command.COM_QUERY, sql.getBytes(StandardCharsets.UTF_8), timeoutMillis);
+    }
+
+    /** Changes the current schema with COM_INIT_DB as an internal command. */
+    public Future<OkPacket> initDb(String schema, long timeoutMillis) {
+        return runInternal(Command.COM_INIT_DB, schema.getBytes(StandardCharsets.UTF_8), timeoutMillis);
+    }
+
+    /**
+     * Resets the session with COM_RESET_CONNECTION (variables, user variables, temporary tables, prepared
+     * statements, transaction) as an internal command; on a connection that tracks session state, tracking is
+     * enabled again before the future completes. Clears {@link #isDirty()} on success.
+     */
+    public Future<OkPacket> resetConnection(long timeoutMillis) {
+        Promise<OkPacket> promise = newPromise();
+        runInternal(Command.COM_RESET_CONNECTION, null, timeoutMillis).addListener((Future<OkPacket> f) -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+            } else if (okLocator == null) {
+                dirty = false;
+                promise.trySuccess(f.getNow());
+            } else {
+                OkPacket resetOk = f.getNow();
+                runInternal(Command.COM_QUERY, SESSION_TRACK_SETUP.getBytes(StandardCharsets.UTF_8), timeoutMillis)
+                    .addListener((Future<OkPacket> g) -> {
+                        if (g.isSuccess()) {
+                            dirty = false;
+                            promise.trySuccess(resetOk);
+                        } else {
+                            promise.tryFailure(g.cause());
+                        }
+                    });
+            }
+        });
+        return promise;
+    }
+
+    private Promise<OkPacket> newPromise() {
+        return ctx == null ? ImmediateEventExecutor.INSTANCE.newPromise() : ctx.executor().newPromise();
+    }
+
+    /** Starts an internal command on the loop; the response goes to an {@link InternalCommand}, not to the sink. */
+    private Future<OkPacket> runInternal(int command, byte[] argument, long timeoutMillis) {
+        Promise<OkPacket> promise = newPromise();
+        if (ctx == null) {
+            return promise.setFailure(new IllegalStateException("connection to " + node + " is not open"));
+        }
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> startInternal(command, argument, timeoutMillis, promise));
+        } else {
+            startInternal(command, argument, timeoutMillis, promise);
+        }
+        return promise;
+    }
+
+    private void startInternal(int command, byte[] argument, long timeoutMillis, Promise<OkPacket> promise) {
+        if (phase != Phase.READY || !ctx.channel().isActive()) {
+            promise.tryFailure(new IOException("connection to " + node + " is " + (phase == Phase.READY ? "closed" : phase)));
+            return;
+        }
+        if (internal != null || inCommand()) {
+            promise.tryFailure(new IllegalStateException("connection to " + node + " is busy"));
+            return;
+        }
+        InternalCommand ic = new InternalCommand(command, promise, sink);
+        internal = ic;
+        sink = ic;
+        tracker.begin(command, false);
+        if (okLocator != null) {
+            okLocator.begin(command);
+        }
+        int length = 1 + (argument == null ? 0 : argument.length);
+        ByteBuf buf = PacketWriter.begin(ctx.alloc(), length);
+        buf.writeByte(command);
+        if (argument != null) {
+            buf.writeBytes(argument);
+        }
+        ByteBuf frame = PacketWriter.finish(buf, 0);
+        meter.bytesSent(frame.readableBytes());
+        ctx.writeAndFlush(frame, ctx.voidPromise());
+        if (timeoutMillis > 0) {
+            ic.timer = ctx.executor().schedule(() -> {
+                if (internal == ic) {
+                    log.info("node={} thread={} no answer to {} within {} ms, aborting", node, serverThreadId(),
+                        Command.name(command), timeoutMillis);
+                    fail(new IOException(node + " did not answer " + Command.name(command) + " within " + timeoutMillis + " ms"));
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Fails a pending internal command without reporting to anyone else. */
+    private void failInternal(Throwable cause) {
+        InternalCommand ic = internal;
+        if (ic != null) {
+            internal = null;
+            ic.cancelTimer();
+            ic.promise.tryFailure(cause);
+        }
+    }
+
+    /** Consumes the response to an internal command; stands in for the session's sink meanwhile. */
+    private final class InternalCommand implements ResponseSink {
+        final int command;
+        final Promise<OkPacket> promise;
+        /** The sink attached before the command; restored when it completes, told about a lost backend. */
+        ResponseSink previous;
+        ScheduledFuture<?> timer;
+        ErrPacket error;
+        OkPacket ok;
+
+        InternalCommand(int command, Promise<OkPacket> promise, ResponseSink previous) {
+            this.command = command;
+            this.promise = promise;
+            this.previous = previous;
+        }
+
+        @Override
+        public void onResponseFrame(Packet frame, ResponseTracker.Event event) {
+            try {
+                if (event == ResponseTracker.Event.LOCAL_INFILE_REQUEST) {
+                    throw new MalformedPacketException("LOCAL INFILE request in answer to an internal "
+                        + Command.name(command));
+                }
+                if (event != ResponseTracker.Event.COMPLETE) {
+                    return;
+                }
+                int first = frame.firstByte();
+                if (first == ErrPacket.HEADER) {
+                    error = ErrPacket.decode(frame.payload());
+                } else if (first == OkPacket.HEADER
+                    || (first == OkPacket.EOF_HEADER && Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF))) {
+                    ok = OkPacketRewriter.decode(frame.payload(), capabilities);
+                } else if (first == EofPacket.HEADER) {
+                    ok = OkPacket.of(EofPacket.decode(frame.payload()).statusFlags());
+                } else {
+                    ok = OkPacket.of(tracker.statusFlags());
+                }
+            } finally {
+                frame.release();
+            }
+            complete();
+        }
+
+        private void complete() {
+            cancelTimer();
+            if (internal == this) {
+                internal = null;
+                sink = previous;
+            }
+            lastActivityNanos = System.nanoTime();
+            if (error != null) {
+                promise.tryFailure(new BackendCommandException(node.name() + " answered " + Command.name(command)
+                    + " with error " + error.errorCode() + ": " + error.message(), error));
+            } else {
+                promise.trySuccess(ok);
+            }
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+
+        @Override
+        public void onReadComplete() {
+            if (previous != null) {
+                previous.onReadComplete();
+            }
+        }
+
+        @Override
+        public void onWritabilityChanged(boolean writable) {
+            if (previous != null) {
+                previous.onWritabilityChanged(writable);
+            }
+        }
+
+        @Override
+        public void onBackendLost(Throwable cause) {
+            // Handled in fail(): the promise fails and the previous sink is told.
+        }
     }
 
     @Override
@@ -207,7 +515,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         loginTimer = ctx.executor().schedule(() -> {
-            if (phase == Phase.GREETING || phase == Phase.AUTH) {
+            if (!loginPromise.isDone()) {
                 failLogin(new BackendLoginException("login to " + node + " timed out after " + loginTimeoutMillis + " ms",
                     (Throwable) null));
             }
@@ -218,6 +526,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Packet frame = (Packet) msg;
+        meter.bytesReceived(frame.content().readableBytes());
         try {
             switch (phase) {
                 case GREETING:
@@ -229,10 +538,12 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 case CHANGE_USER:
                     onChangeUserReply(frame);
                     break;
-                case READY:
-                    onResponseFrame(frame);
+                case READY: {
+                    Packet owned = frame;
                     frame = null; // ownership passed on
+                    onResponseFrame(owned);
                     break;
+                }
                 default:
                     break;
             }
@@ -255,16 +566,39 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ResponseTracker.Event event;
+        List<SessionStateChange> changes = List.of();
         try {
+            boolean ok = okLocator != null && okLocator.onFrame(frame);
             event = tracker.onFrame(frame);
+            if (ok && sink != internal) {
+                // Relayed OK on a tracking connection: report its state changes, and for a client that did not
+                // ask for session tracking, give it the OK layout it expects.
+                if (stripSessionState) {
+                    OkPacketRewriter.Result r = OkPacketRewriter.stripSessionState(frame);
+                    frame = r.frame();
+                    changes = r.changes();
+                } else {
+                    changes = OkPacketRewriter.sessionStateChanges(frame);
+                }
+            }
         } catch (RuntimeException e) {
             ReferenceCountUtil.release(frame);
             throw e;
         }
         if (event == ResponseTracker.Event.COMPLETE) {
             statusFlags = tracker.statusFlags();
+            lastActivityNanos = System.nanoTime();
         }
-        sink.onResponseFrame(frame, event);
+        ResponseSink s = sink;
+        if (!changes.isEmpty()) {
+            s.onSessionStateChanges(changes);
+            if (sink != s) {
+                // The sink detached itself while told about the changes.
+                ReferenceCountUtil.release(frame);
+                return;
+            }
+        }
+        s.onResponseFrame(frame, event);
     }
 
     @Override
@@ -309,23 +643,55 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         long wanted = (login.capabilities() & RELAYABLE_CAPABILITIES) | REQUIRED_CAPABILITIES;
         boolean withDb = login.database() != null && !login.database().isEmpty();
         wanted = withDb ? wanted | Capabilities.CLIENT_CONNECT_WITH_DB : wanted & ~Capabilities.CLIENT_CONNECT_WITH_DB;
+        if (login.trackSessionState()) {
+            if (!Capabilities.has(serverCaps, Capabilities.CLIENT_SESSION_TRACK)) {
+                failLogin(new BackendLoginException("node " + node + " (" + greeting.serverVersion() + ") cannot report"
+                    + " session state changes (no CLIENT_SESSION_TRACK); MariaDB 10.2 or later is required", (Throwable) null));
+                return;
+            }
+            wanted |= Capabilities.CLIENT_SESSION_TRACK;
+        }
         capabilities = wanted & (serverCaps | Capabilities.CLIENT_LONG_PASSWORD) & 0xFFFFFFFFL;
         tracker = new ResponseTracker(capabilities);
+        if (login.trackSessionState()) {
+            okLocator = new OkFrameLocator(capabilities);
+            stripSessionState = !Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK);
+        }
         byte[] token = NativePassword.token(login.credentials().stage1(), greeting.authPluginData());
         HandshakeResponse41 response = new HandshakeResponse41(capabilities, login.maxPacketSize(), login.characterSet(),
             login.credentials().username(), token, withDb ? login.database() : null, NativePassword.PLUGIN_NAME,
             login.connectAttributes());
         phase = Phase.AUTH;
-        ctx.writeAndFlush(response.toFrame(ctx.alloc(), frame.sequenceId() + 1, capabilities));
+        send(response.toFrame(ctx.alloc(), frame.sequenceId() + 1, capabilities));
+    }
+
+    private void send(ByteBuf frame) {
+        meter.bytesSent(frame.readableBytes());
+        ctx.writeAndFlush(frame);
     }
 
     private void onAuthReply(Packet frame) {
         switch (frame.firstByte()) {
             case OkPacket.HEADER:
-                statusFlags = OkPacket.decode(frame.payload(), capabilities).statusFlags();
+                statusFlags = OkPacketRewriter.decode(frame.payload(), capabilities).statusFlags();
                 phase = Phase.READY;
-                cancelLoginTimer();
-                loginPromise.trySuccess(this);
+                if (okLocator == null) {
+                    completeLogin();
+                } else {
+                    // Still bounded by the login timer.
+                    runInternal(Command.COM_QUERY, SESSION_TRACK_SETUP.getBytes(StandardCharsets.UTF_8), 0)
+                        .addListener((Future<OkPacket> f) -> {
+                            if (f.isSuccess()) {
+                                completeLogin();
+                            } else if (f.cause() instanceof BackendCommandException bce) {
+                                failLogin(new BackendLoginException("node " + node + " refused to enable session state"
+                                    + " tracking: " + bce.serverError().message(), bce.serverError()));
+                            } else {
+                                failLogin(new BackendLoginException("login to " + node + " failed: " + describe(f.cause()),
+                                    f.cause()));
+                            }
+                        });
+                }
                 break;
             case ErrPacket.HEADER: {
                 ErrPacket err = ErrPacket.decode(frame.payload());
@@ -359,18 +725,48 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         byte[] token = NativePassword.token(credentials.stage1(), req.pluginData());
         ByteBuf buf = ctx.alloc().buffer(4 + token.length);
         buf.writeMediumLE(token.length).writeByte(frame.sequenceId() + 1).writeBytes(token);
-        ctx.writeAndFlush(buf);
+        send(buf);
+    }
+
+    private void completeLogin() {
+        if (phase != Phase.READY || loginPromise.isDone()) {
+            return;
+        }
+        cancelLoginTimer();
+        lastActivityNanos = System.nanoTime();
+        loginPromise.trySuccess(this);
     }
 
     private void onChangeUserReply(Packet frame) {
         switch (frame.firstByte()) {
             case OkPacket.HEADER: {
-                OkPacket ok = OkPacket.decode(frame.payload(), capabilities);
+                OkPacket ok = OkPacketRewriter.decode(frame.payload(), capabilities);
                 statusFlags = ok.statusFlags();
                 phase = Phase.READY;
-                Promise<OkPacket> p = changeUserPromise;
-                changeUserPromise = null;
-                p.trySuccess(ok);
+                lastActivityNanos = System.nanoTime();
+                if (okLocator == null) {
+                    Promise<OkPacket> p = changeUserPromise;
+                    changeUserPromise = null;
+                    p.trySuccess(ok);
+                    break;
+                }
+                // COM_CHANGE_USER reset the session's variables: turn tracking on again before answering.
+                runInternal(Command.COM_QUERY, SESSION_TRACK_SETUP.getBytes(StandardCharsets.UTF_8), loginTimeoutMillis)
+                    .addListener((Future<OkPacket> f) -> {
+                        Promise<OkPacket> p = changeUserPromise;
+                        changeUserPromise = null;
+                        if (p == null) {
+                            return;
+                        }
+                        if (f.isSuccess()) {
+                            p.trySuccess(ok);
+                        } else {
+                            phase = Phase.CLOSED;
+                            ctx.channel().close();
+                            p.tryFailure(new BackendLoginException("cannot enable session state tracking on " + node
+                                + " after change of user: " + describe(f.cause()), f.cause()));
+                        }
+                    });
                 break;
             }
             case ErrPacket.HEADER: {
@@ -392,6 +788,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         changeUserPromise = null;
         // A failed change of user leaves the server side unauthenticated: this connection is finished.
         phase = Phase.CLOSED;
+        failInternal(e);
         ctx.channel().close();
         if (p != null) {
             p.tryFailure(e);
@@ -401,6 +798,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private void failLogin(BackendLoginException e) {
         cancelLoginTimer();
         phase = Phase.CLOSED;
+        sink = null;
+        failInternal(e);
         ctx.channel().close();
         loginPromise.tryFailure(e);
     }
@@ -412,7 +811,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (ctx.channel().isOpen()) {
             ctx.channel().close();
         }
-        if (was == Phase.GREETING || was == Phase.AUTH) {
+        if (!loginPromise.isDone()) {
             loginPromise.tryFailure(new BackendLoginException("login to " + node + " failed: " + describe(cause), cause));
         }
         if (changeUserPromise != null) {
@@ -422,6 +821,12 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         ResponseSink s = sink;
         sink = null;
+        InternalCommand ic = internal;
+        if (ic != null) {
+            // The session that was attached before the internal command must hear about the loss too.
+            s = ic.previous;
+            failInternal(cause);
+        }
         if (s != null && was != Phase.CLOSED) {
             s.onBackendLost(cause);
         }

@@ -33,8 +33,18 @@ public final class BackendConnector {
 
     /** Connects to {@code node} and logs in; the future completes on {@code loop}. */
     public Future<BackendConnection> connect(EventLoop loop, BackendNode node, LoginRequest login) {
+        return connect(loop, node, login, connectTimeoutMillis, TrafficMeter.NONE);
+    }
+
+    /**
+     * Connects to {@code node} and logs in within {@code connectTimeoutMillis} (TCP connect, login, and with
+     * {@link LoginRequest#trackSessionState()} the tracking setup); the future completes on {@code loop}.
+     * The connection reports its traffic to {@code meter}.
+     */
+    public Future<BackendConnection> connect(EventLoop loop, BackendNode node, LoginRequest login, int connectTimeoutMillis,
+                                             TrafficMeter meter) {
         Promise<BackendConnection> promise = loop.newPromise();
-        BackendConnection connection = new BackendConnection(node, login, promise, connectTimeoutMillis);
+        BackendConnection connection = new BackendConnection(node, login, promise, connectTimeoutMillis, meter);
         Bootstrap b = new Bootstrap()
             .group(loop)
             .channel(channelClass)

@@ -101,6 +101,10 @@ public sealed interface SessionStateChange {
             case TYPE_SCHEMA:
                 return new Schema(LengthEncoded.readString(data));
             case TYPE_STATE_CHANGE:
+                // MySQL writes a length-encoded "1"; MariaDB writes the bare byte '1' (entry length 1).
+                if (data.readableBytes() == 1) {
+                    return new StateChange(data.readByte() == '1');
+                }
                 return new StateChange("1".equals(LengthEncoded.readString(data)));
             case TYPE_TRANSACTION_CHARACTERISTICS:
                 return new TransactionCharacteristics(LengthEncoded.readString(data));

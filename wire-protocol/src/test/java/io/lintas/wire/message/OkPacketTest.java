@@ -229,4 +229,17 @@ class OkPacketTest {
                 "cut at " + cut);
         }
     }
+
+    @Test
+    void decodesMariaDbsBareStateChangeEntry() {
+        // The layout MariaDB 10.11 sends with session_track_state_change=1 (see pool's captured bytes): the state-change
+        // entry is type 2, length 1, the bare byte '1' (MySQL writes a length-encoded "1" instead).
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        buf.writeBytes(new byte[] {0x00, 0x00, 0x00, 0x02, 0x40, 0x00, 0x00, 0x00});
+        byte[] block = {0x00, 0x0B, 0x09, 't', 'i', 'm', 'e', '_', 'z', 'o', 'n', 'e', 0x00, 0x02, 0x01, '1'};
+        buf.writeByte(block.length).writeBytes(block);
+        OkPacket ok = OkPacket.decode(buf, CLIENT_PROTOCOL_41 | CLIENT_SESSION_TRACK);
+        assertEquals(List.of(new SystemVariable("time_zone", ""), new StateChange(true)), ok.sessionStateChanges());
+        buf.release();
+    }
 }

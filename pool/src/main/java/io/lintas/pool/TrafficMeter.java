@@ -1,0 +1,31 @@
+package io.lintas.pool;
+
+/**
+ * Counts what flows through a backend connection. Called on the connection's event loop for every frame,
+ * so implementations must be cheap and thread-safe across loops (e.g. {@link java.util.concurrent.atomic.LongAdder}).
+ */
+public interface TrafficMeter {
+    /** A meter that counts nothing. */
+    TrafficMeter NONE = new TrafficMeter() {
+        @Override
+        public void commandStarted() {
+        }
+
+        @Override
+        public void bytesSent(int bytes) {
+        }
+
+        @Override
+        public void bytesReceived(int bytes) {
+        }
+    };
+
+    /** A relayed command started ({@link BackendConnection#startCommand}); internal commands are not counted. */
+    void commandStarted();
+
+    /** Frame bytes (headers included) written to the server. */
+    void bytesSent(int bytes);
+
+    /** Frame bytes (headers included) read from the server. */
+    void bytesReceived(int bytes);
+}
