@@ -64,9 +64,11 @@ class WriterFailoverIT {
             Sandbox.ensureUp();
             long returnedAfter = awaitWriter(back, p -> p == Sandbox.NODE3_PORT, Duration.ofSeconds(30));
             System.out.printf("writer back on node3 %d ms after node3 was Synced again%n", returnedAfter);
-            assertTrue(back.log().contains("writer node2 -> node3"), "failback is logged");
-            // failback: false keeps node2 although node3 has been healthy longer than the other's delay.
-            assertEquals(Sandbox.NODE2_PORT, writerPort(stay));
+            assertTrue(back.log().matches("(?s).*writer node[12] -> node3 reason=\"failback.*"), "failback is logged");
+            // failback: false keeps writes off node3 although it has been healthy longer than the other's delay.
+            // (Usually on node2; node1 when node2 was node3's IST donor, since a donor takes no new work.)
+            int kept = writerPort(stay);
+            assertTrue(kept == Sandbox.NODE2_PORT || kept == Sandbox.NODE1_PORT, "without failback writes stay off node3: " + kept);
             assertTrue(back.log().contains("node=node3 state ONLINE -> OFFLINE_HARD"), "the state change is logged");
         }
     }
