@@ -90,6 +90,35 @@ class PhpMysqliIT {
     }
 
     @Test
+    void killByThreadIdGoesThroughComProcessKill() throws Exception {
+        // mysqli::kill() sends COM_PROCESS_KILL with the id from Lintas's greeting ($victim->thread_id).
+        Map<String, String> r = php("$victim = new mysqli('127.0.0.1', 'app', 'app', 'app', " + lintas.port() + ");\n" + """
+            out('victim_id', $victim->thread_id);
+            out('killed', $m->kill($victim->thread_id));
+            try {
+                $victim->query("SELECT 1");
+                out('victim_after', 'alive');
+            } catch (mysqli_sql_exception $e) {
+                out('victim_after', 'dead');
+            }
+            out('killer_after', $m->query("SELECT 1 AS one")->fetch_assoc()['one']);
+            try {
+                $m->kill(1999999999);
+                out('unknown', 'accepted');
+            } catch (mysqli_sql_exception $e) {
+                out('unknown', $e->getCode());
+            }
+            """);
+        String raw = r.get("raw");
+        assertEquals("0", r.get("exit"), raw);
+        assertTrue(Long.parseLong(r.get("victim_id")) >= 1_000_000_001L, raw);
+        assertEquals("true", r.get("killed"), raw);
+        assertEquals("dead", r.get("victim_after"), raw);
+        assertEquals("1", r.get("killer_after"), raw);
+        assertEquals("1094", r.get("unknown"), raw);
+    }
+
+    @Test
     void changeUserWithAWrongPasswordFails() throws Exception {
         Map<String, String> r = php("""
             try {

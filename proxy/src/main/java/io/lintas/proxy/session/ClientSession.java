@@ -14,6 +14,9 @@ import io.lintas.wire.ErrorCode;
 import io.lintas.wire.MalformedPacketException;
 import io.lintas.wire.Packet;
 import io.lintas.wire.PacketFramer;
+import io.lintas.wire.PacketWriter;
+import io.lintas.router.KillStatement;
+import io.netty.buffer.ByteBuf;
 import io.lintas.wire.ResponseTracker;
 import io.lintas.wire.ServerStatus;
 import io.lintas.wire.auth.NativePassword;
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,6 +58,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** Frames a client may pipeline ahead of the running command before the session stops reading. */
     private static final int MAX_QUEUED_FRAMES = 1024;
+    /** ER_NO_SUCH_THREAD: what MariaDB answers a KILL of an unknown id. */
+    private static final int ER_NO_SUCH_THREAD = 1094;
 
     private enum State { HANDSHAKE, AUTH_SWITCH, CONNECTING, READY, CHANGE_USER_SWITCH, CHANGING_USER, CLOSED }
 
@@ -79,6 +85,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     // Command relay.
     private BackendConnection backend;
+    // Read by other sessions' threads when they translate a KILL.
+    private volatile BackendNode backendNode;
+    private volatile long backendThreadId = -1;
     private boolean awaitingResponse;
     private boolean clientFrameContinues;
     private boolean uploadingInfile;
@@ -97,6 +106,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return connectionId;
     }
 
+    /** The node this session relays to, or null. */
+    BackendNode backendNode() {
+        return backendNode;
+    }
+
+    /** The node's thread id of this session's backend connection, or -1. */
+    long backendThreadId() {
+        return backendThreadId;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -106,6 +125,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.openSessions().incrementAndGet();
+        context.register(this);
         SocketAddress addr = ctx.channel().remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() + ":" + isa.getPort()
             : addr == null ? "unix-socket" : String.valueOf(addr);
@@ -188,6 +208,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.openSessions().decrementAndGet();
+        context.unregister(this);
         closeSession();
     }
 
@@ -292,6 +313,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         backend = conn;
+        backendNode = conn.node();
+        backendThreadId = conn.serverThreadId();
         context.identity().learn(conn.greeting());
         state = State.READY;
         log.debug("conn={} client={} user={} logged in, backend {} thread {}", connectionId, remote, username, node,
@@ -383,8 +406,99 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 sendError(ErrPacket.of(ErrorCode.ER_UNKNOWN_COM_ERROR, "Unknown command "
                     + Command.name(command) + " (not relayed by Lintas)"), 1);
             }
+            case Command.COM_QUERY -> {
+                Packet translated = translateKillQuery(frame);
+                if (translated != null) {
+                    relay(command, translated);
+                }
+            }
+            case Command.COM_PROCESS_KILL -> {
+                Packet translated = translateProcessKill(frame);
+                if (translated != null) {
+                    relay(command, translated);
+                }
+            }
             default -> relay(command, frame);
         }
+    }
+
+    // ---- KILL --------------------------------------------------------------------------------------------
+
+    /**
+     * A {@code KILL [QUERY] n} names one of Lintas's connection ids (what clients learn from the greeting and
+     * use to cancel), not a node's thread: rewrite it to the thread behind that session. Relaying the number
+     * unchanged could kill an unrelated session on the node. Returns the frame to relay, or null when the
+     * session already answered.
+     */
+    private Packet translateKillQuery(Packet frame) {
+        if (frame.hasContinuation() || frame.payloadLength() > 512 || !mayStartWithKill(frame)) {
+            return frame;
+        }
+        String sql = frame.payload().toString(1, frame.payloadLength() - 1, StandardCharsets.UTF_8);
+        KillStatement kill = KillStatement.parse(sql).orElse(null);
+        if (kill == null || kill.target() == KillStatement.Target.USER || kill.target() == KillStatement.Target.QUERY_ID) {
+            return frame;
+        }
+        long threadId = killTarget(kill.id());
+        if (threadId < 0) {
+            ReferenceCountUtil.release(frame);
+            return null;
+        }
+        ReferenceCountUtil.release(frame);
+        ByteBuf buf = PacketWriter.begin(ctx.alloc(), 32);
+        buf.writeByte(Command.COM_QUERY).writeCharSequence(kill.withId(threadId), StandardCharsets.US_ASCII);
+        return new Packet(PacketWriter.finish(buf, 0));
+    }
+
+    private Packet translateProcessKill(Packet frame) {
+        if (frame.payloadLength() < 5) {
+            return frame; // malformed: the server answers it
+        }
+        long threadId = killTarget(frame.payload().getUnsignedIntLE(1));
+        if (threadId < 0) {
+            ReferenceCountUtil.release(frame);
+            return null;
+        }
+        frame.content().setIntLE(frame.content().readerIndex() + Packet.HEADER_SIZE + 1, (int) threadId);
+        return frame;
+    }
+
+    /**
+     * The node thread to kill for client-visible id {@code id}, or -1 after answering ERR 1094. An id that is
+     * not a Lintas connection id passes unchanged only when it is the thread of an open Lintas session on the
+     * same node (a client may have read it from CONNECTION_ID()).
+     */
+    private long killTarget(long id) {
+        BackendNode here = backendNode;
+        ClientSession target = context.session(id);
+        if (target != null) {
+            BackendNode there = target.backendNode();
+            long thread = target.backendThreadId();
+            if (there != null && thread >= 0 && there.equals(here)) {
+                return thread;
+            }
+            sendError(new ErrPacket(ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + id
+                + (there == null ? "" : " (connection " + id + " runs on node " + there.name() + ", this one on "
+                + (here == null ? "none" : here.name()) + ")")), 1);
+            return -1;
+        }
+        if (here != null && context.isBackendThread(here, id)) {
+            return id;
+        }
+        sendError(new ErrPacket(ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + id), 1);
+        return -1;
+    }
+
+    private static boolean mayStartWithKill(Packet frame) {
+        ByteBuf p = frame.payload();
+        for (int i = 1; i < p.readableBytes(); i++) {
+            int b = p.getUnsignedByte(i);
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+                continue;
+            }
+            return b == 'k' || b == 'K' || b == '/' || b == '-' || b == '#';
+        }
+        return false;
     }
 
     private void relay(int command, Packet frame) {
@@ -642,6 +756,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 backend.close();
             }
             backend = null;
+            backendNode = null;
+            backendThreadId = -1;
         }
     }
 

@@ -5,6 +5,7 @@ import io.lintas.monitor.Topology;
 import io.lintas.pool.BackendConnector;
 import io.lintas.proxy.config.LintasConfig;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +17,16 @@ public final class ProxyContext {
     private final AtomicReference<Topology> topology;
     private final ServerIdentity identity;
     private final BackendConnector connector;
-    private final AtomicLong connectionIds = new AtomicLong();
+    /**
+     * Client connection ids start here, far above the thread ids a database node hands out, so an id a client
+     * got from Lintas (greeting, {@code KILL}) can never be mistaken for a node's thread id (CONNECTION_ID())
+     * and vice versa; both stay below 2^31 for clients that store them as signed 32-bit integers.
+     */
+    public static final long FIRST_CONNECTION_ID = 1_000_000_001L;
+    private static final long LAST_CONNECTION_ID = Integer.MAX_VALUE;
+
+    private final AtomicLong connectionIds = new AtomicLong(FIRST_CONNECTION_ID - 1);
+    private final ConcurrentHashMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile BiConsumer<BackendNode, String> failureReporter = (node, reason) -> { };
     private final AtomicLong openSessions = new AtomicLong();
 
@@ -70,13 +80,43 @@ public final class ProxyContext {
         return connector;
     }
 
-    /** A new client connection id (32-bit, never 0). */
+    /** A new client connection id, not used by any open session. */
     long nextConnectionId() {
-        long id;
-        do {
-            id = connectionIds.incrementAndGet() & 0xFFFFFFFFL;
-        } while (id == 0);
-        return id;
+        while (true) {
+            long id = connectionIds.incrementAndGet();
+            if (id > LAST_CONNECTION_ID) {
+                connectionIds.compareAndSet(id, FIRST_CONNECTION_ID - 1);
+                continue;
+            }
+            if (!sessions.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    /** Registers an open session under its connection id. */
+    void register(ClientSession session) {
+        sessions.put(session.connectionId(), session);
+    }
+
+    /** Forgets a closed session. */
+    void unregister(ClientSession session) {
+        sessions.remove(session.connectionId(), session);
+    }
+
+    /** The open session with this connection id, or null. */
+    ClientSession session(long connectionId) {
+        return sessions.get(connectionId);
+    }
+
+    /** True when some open session is relaying to thread {@code threadId} of {@code node}. */
+    boolean isBackendThread(BackendNode node, long threadId) {
+        for (ClientSession s : sessions.values()) {
+            if (threadId == s.backendThreadId() && node.equals(s.backendNode())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Counts open client sessions (for shutdown and metrics). */
