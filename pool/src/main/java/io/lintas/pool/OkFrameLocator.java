@@ -143,24 +143,13 @@ public final class OkFrameLocator {
         ByteBuf p = frame.payload();
         int n = p.readableBytes();
         int idx = 1;
-        idx += lenencSize(p, idx);
-        idx += lenencSize(p, idx);
+        idx += LengthEncoded.sizeAt(p, idx);
+        idx += LengthEncoded.sizeAt(p, idx);
         return idx + 2 <= n ? p.getUnsignedShortLE(idx) : 0;
     }
 
     private static int eofStatus(Packet frame) {
         ByteBuf p = frame.payload();
         return p.readableBytes() >= 5 ? p.getUnsignedShortLE(3) : 0;
-    }
-
-    private static int lenencSize(ByteBuf p, int idx) {
-        if (idx >= p.readableBytes()) {
-            return 0;
-        }
-        int b = p.getUnsignedByte(idx);
-        if (b < 0xFB) return 1;
-        if (b == 0xFC) return 3;
-        if (b == 0xFD) return 4;
-        return 9;
     }
 }

@@ -107,8 +107,8 @@ public final class OkPacketRewriter {
     /** Offset of the first byte after the warnings; beyond the payload when truncated. */
     private static int fixedLength(ByteBuf p) {
         int idx = 1;
-        idx += lenencSize(p, idx);
-        idx += lenencSize(p, idx);
+        idx += LengthEncoded.sizeAt(p, idx);
+        idx += LengthEncoded.sizeAt(p, idx);
         return idx + 4;
     }
 
@@ -234,16 +234,5 @@ public final class OkPacketRewriter {
         } catch (MalformedPacketException | IndexOutOfBoundsException e) {
             return new SessionStateChange.Other(type, ByteBufUtil.getBytes(data, start, (int) len));
         }
-    }
-
-    private static int lenencSize(ByteBuf p, int idx) {
-        if (idx >= p.readableBytes()) {
-            return 0;
-        }
-        int b = p.getUnsignedByte(idx);
-        if (b < 0xFB) return 1;
-        if (b == 0xFC) return 3;
-        if (b == 0xFD) return 4;
-        return 9;
     }
 }

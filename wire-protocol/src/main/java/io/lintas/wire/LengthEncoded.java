@@ -58,6 +58,21 @@ public final class LengthEncoded {
         return 9;
     }
 
+    /**
+     * Size of the length-encoded integer at absolute {@code index} of {@code buf}, without reading it; 0 when
+     * {@code index} is past the end. Lets hot paths skip fields of OK packets without allocating.
+     */
+    public static int sizeAt(ByteBuf buf, int index) {
+        if (index >= buf.writerIndex()) {
+            return 0;
+        }
+        int b = buf.getUnsignedByte(index);
+        if (b < 0xFB) return 1;
+        if (b == 0xFC) return 3;
+        if (b == 0xFD) return 4;
+        return 9;
+    }
+
     /** Reads length-encoded bytes; the length is checked against what the buffer holds. */
     public static byte[] readBytes(ByteBuf buf) {
         long len = readInt(buf);

@@ -291,22 +291,11 @@ public final class ResponseTracker {
             return;
         }
         int idx = 1;
-        idx += lenencSize(p, idx);
-        idx += lenencSize(p, idx);
+        idx += LengthEncoded.sizeAt(p, idx);
+        idx += LengthEncoded.sizeAt(p, idx);
         if (idx + 2 <= p.readableBytes()) {
             statusFlags = p.getUnsignedShortLE(idx);
         }
-    }
-
-    private static int lenencSize(ByteBuf p, int idx) {
-        if (idx >= p.readableBytes()) {
-            return 0;
-        }
-        int b = p.getUnsignedByte(idx);
-        if (b < 0xFB) return 1;
-        if (b == 0xFC) return 3;
-        if (b == 0xFD) return 4;
-        return 9;
     }
 
     /** Length bound that tells a classic EOF from a row starting with 0xFE. */
