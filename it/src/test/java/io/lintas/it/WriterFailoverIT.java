@@ -73,6 +73,33 @@ class WriterFailoverIT {
         }
     }
 
+    @Test
+    void aStatementOnAFrozenWriterFailsAsSoonAsTheMonitorTakesItOut() throws Exception {
+        Sandbox.ensureUp();
+        try (LintasProcess lintas = LintasProcess.builder().name("WriterFailoverIT-frozen")
+                 .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2").start();
+             Connection onNode3 = Db.viaLintas(lintas)) {
+            assertEquals(Sandbox.NODE3_PORT, Db.port(onNode3));
+            sandbox(60, "pause", "3");
+            try {
+                // SIGSTOP sends no RST: without the monitor this statement would wait for the client's socket timeout.
+                long t0 = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> {
+                    try (Statement st = onNode3.createStatement()) {
+                        st.executeQuery("SELECT 1").close();
+                    }
+                });
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf("statement on the frozen writer failed after %d ms: %s%n", ms, e.getMessage());
+                assertTrue(ms < 5000, "failed after " + ms + " ms: " + e);
+                assertTrue(lintas.log().contains("node=node3 state ONLINE -> OFFLINE_HARD"), "node3 was taken out");
+                awaitWriter(lintas, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(20));
+            } finally {
+                sandbox(60, "resume", "3");
+            }
+        }
+    }
+
     private static int writerPort(LintasProcess lintas) throws SQLException {
         try (Connection c = Db.viaLintas(lintas)) {
             return Db.port(c);

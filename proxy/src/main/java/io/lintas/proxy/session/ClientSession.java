@@ -40,6 +40,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** The connection id announced to the client. */
     public long connectionId() {
         return connectionId;
+    }
+
+    /** The monitor took {@code node} out (OFFLINE_HARD): drop the connection to it; thread-safe. */
+    void backendNodeDown(BackendNode node, String reason) {
+        ctx.executor().execute(() -> {
+            BackendConnection conn = backend;
+            if (conn != null && conn.node().equals(node) && state != State.CLOSED) {
+                log.info("conn={} client={} user={} node {} is OFFLINE_HARD, dropping its connection", connectionId,
+                    remote, username, node.name());
+                conn.abort(new IOException("node " + node.name() + " is OFFLINE_HARD: " + reason));
+            }
+        });
     }
 
     /** The node this session relays to, or null. */

@@ -1,10 +1,12 @@
 package io.lintas.proxy.session;
 
 import io.lintas.monitor.BackendNode;
+import io.lintas.monitor.NodeState;
 import io.lintas.monitor.Topology;
 import io.lintas.pool.BackendConnector;
 import io.lintas.proxy.config.LintasConfig;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -55,9 +57,22 @@ public final class ProxyContext {
         return topology.get();
     }
 
-    /** Publishes a new topology snapshot. */
+    /**
+     * Publishes a new topology snapshot. Sessions relaying to a node that is now OFFLINE_HARD lose that
+     * connection at once: a statement in flight there fails now instead of hanging on a frozen node.
+     */
     public void publish(Topology next) {
-        topology.set(next);
+        Topology previous = topology.getAndSet(next);
+        for (Map.Entry<BackendNode, NodeState> e : next.states().entrySet()) {
+            if (e.getValue() == NodeState.OFFLINE_HARD && previous.stateOf(e.getKey()) != NodeState.OFFLINE_HARD) {
+                BackendNode down = e.getKey();
+                for (ClientSession s : sessions.values()) {
+                    if (down.equals(s.backendNode())) {
+                        s.backendNodeDown(down, next.reason());
+                    }
+                }
+            }
+        }
     }
 
     /** Where the data path reports a node it saw fail (the Galera monitor re-checks it at once). */
