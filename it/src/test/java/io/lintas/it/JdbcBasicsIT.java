@@ -254,6 +254,14 @@ class JdbcBasicsIT {
     }
 
     @Test
+    void clientsAreGreetedWithTheNodesOwnVersion() throws SQLException {
+        // Drivers enable features by the greeting's version string: it must be the node's, from the first client on.
+        try (Connection via = Db.viaLintas(lintas); Connection direct = Db.direct(Sandbox.NODE3_PORT)) {
+            assertEquals(direct.getMetaData().getDatabaseProductVersion(), via.getMetaData().getDatabaseProductVersion());
+        }
+    }
+
+    @Test
     void writerOrderChoosesTheBackendNode() throws SQLException {
         try (LintasProcess node1First = LintasProcess.builder().name("JdbcBasicsIT-node1")
             .writerOrder("node1", "node2", "node3").start();

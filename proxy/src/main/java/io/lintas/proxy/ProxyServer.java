@@ -19,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
@@ -51,6 +52,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private final LintasConfig config;
     private final boolean epoll = Epoll.isAvailable();
+    private final Class<? extends Channel> socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final ProxyContext context;
@@ -60,15 +62,13 @@ public final class ProxyServer implements AutoCloseable {
     /** Prepares event loops and shared state; nothing is bound until {@link #start()}. */
     public ProxyServer(LintasConfig config) {
         this.config = config;
-        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-accept"),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.ioGroup = new MultiThreadIoEventLoopGroup(config.proxy().ioThreads(), new DefaultThreadFactory("lintas-io"),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        BackendConnector connector = new BackendConnector(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
-            config.backend().connectTimeoutMs());
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-accept"), io);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(config.proxy().ioThreads(), new DefaultThreadFactory("lintas-io"), io);
+        BackendConnector connector = new BackendConnector(socketChannel, config.backend().connectTimeoutMs());
         Topology topology = Topology.initial(config.writerOrder(), config.readers());
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
-            new ServerIdentity(config.proxy().serverVersion(), ServerIdentityDefaults.FALLBACK_VERSION), connector);
+            new ServerIdentity(config.proxy().serverVersion()), connector);
         this.monitor = config.monitor().enabled()
             ? new GaleraMonitor(config.monitor().settings(), config.nodes(), config.writerOrder(), config.readers())
             : null;
@@ -91,6 +91,7 @@ public final class ProxyServer implements AutoCloseable {
             log.info("galera monitor disabled (monitor.enabled: false): writes always go to {}",
                 context.topology().writer().map(BackendNode::name).orElse("none"));
         }
+        learnServerIdentity();
         LintasConfig.ProxySettings p = config.proxy();
         Class<? extends ServerChannel> tcp = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Channel ch = bootstrap(tcp).bind(new InetSocketAddress(p.address(), p.port())).sync().channel();
@@ -110,34 +111,27 @@ public final class ProxyServer implements AutoCloseable {
             log.info("listening for MySQL clients on unix socket {}", path);
         }
         log.info("writer order: {}; transport: {}", config.writerOrder(), epoll ? "epoll" : "nio");
-        learnServerIdentity();
     }
 
-    /** Reads the writer's greeting so that clients are told the real server version from the start. */
-    private void learnServerIdentity() {
-        context.topology().writer().ifPresent(node -> {
-            GreetingProbe probe = new GreetingProbe(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
-                config.backend().connectTimeoutMs());
-            probe.probe(ioGroup.next(), node).addListener((Future<HandshakeV10> f) -> {
-                if (f.isSuccess()) {
-                    context.identity().learn(f.getNow());
-                    log.info("node={} answers as MariaDB/MySQL {}", node.name(), f.getNow().serverVersion());
-                } else {
-                    log.warn("node={} did not greet ({}); announcing version {} until a backend does", node.name(),
-                        f.cause().getMessage(), context.identity().version());
-                }
-            });
-        });
-    }
-
-    /** The TCP port actually bound (useful when configured as 0). */
-    public int boundPort() {
-        return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
-    }
-
-    /** Shared session context. */
-    public ProxyContext context() {
-        return context;
+    /**
+     * Reads the writer's greeting before the first client is greeted, so that clients are told the real
+     * server version from the start. Bounded by backend.connect_timeout_ms; a silent node only delays start-up
+     * that long (logins adopt the version later).
+     */
+    private void learnServerIdentity() throws InterruptedException {
+        BackendNode node = context.topology().writer().orElse(null);
+        if (node == null) {
+            return;
+        }
+        Future<HandshakeV10> f = new GreetingProbe(socketChannel, config.backend().connectTimeoutMs())
+            .probe(ioGroup.next(), node).await();
+        if (f.isSuccess()) {
+            context.identity().learn(f.getNow());
+            log.info("node={} answers as MariaDB/MySQL {}", node.name(), f.getNow().serverVersion());
+        } else {
+            log.warn("node={} did not greet ({}); announcing version {} until a backend does", node.name(),
+                f.cause().getMessage(), context.identity().version());
+        }
     }
 
     private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelClass) {
@@ -179,10 +173,5 @@ public final class ProxyServer implements AutoCloseable {
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         ioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
         log.info("stopped; {} client sessions were open", context.openSessionCount());
-    }
-
-    /** Defaults that belong to the executable rather than the config. */
-    static final class ServerIdentityDefaults {
-        static final String FALLBACK_VERSION = io.lintas.proxy.config.ConfigLoader.DEFAULT_SERVER_VERSION;
     }
 }

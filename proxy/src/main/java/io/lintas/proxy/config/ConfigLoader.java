@@ -29,7 +29,6 @@ import java.util.Set;
 
 /** Reads the YAML config into a {@link LintasConfig}, reporting every problem with its key path. */
 public final class ConfigLoader {
-    public static final String DEFAULT_SERVER_VERSION = "5.5.5-10.11.0-MariaDB-lintas";
     private static final long MAX_PACKET_LIMIT = 1L << 30;
 
     private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
@@ -92,7 +91,8 @@ public final class ConfigLoader {
         if (unixSocket != null && unixSocket.isBlank()) {
             problems.add("bad value at 'proxy.unix_socket': '' (give a path or leave the key out)");
         }
-        String version = p.serverVersion() == null ? DEFAULT_SERVER_VERSION : p.serverVersion();
+        // Null means: announce what the backends announce (learned at start-up and from every login).
+        String version = p.serverVersion();
         int handshake = intIn(problems, "proxy.handshake_timeout_ms", p.handshakeTimeoutMs(), 10_000, 100, 3_600_000);
         int netRead = intIn(problems, "proxy.net_read_timeout_ms", p.netReadTimeoutMs(), 30_000, 100, 86_400_000);
         long maxPacket = p.maxAllowedPacket() == null ? 64L * 1024 * 1024 : p.maxAllowedPacket();

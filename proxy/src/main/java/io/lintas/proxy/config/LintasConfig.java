@@ -26,7 +26,7 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
     /** Whether the Galera monitor runs, and its settings (null when disabled). */
     public record MonitorConfig(boolean enabled, MonitorSettings settings) {}
 
-    /** The client-facing listener and protocol limits. */
+    /** The client-facing listener and protocol limits; {@code serverVersion} is null unless configured. */
     public record ProxySettings(String address, int port, String unixSocket, String serverVersion,
                                 int handshakeTimeoutMs, int netReadTimeoutMs, long maxAllowedPacket, int ioThreads) {}
 

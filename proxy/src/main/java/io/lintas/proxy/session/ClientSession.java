@@ -137,7 +137,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        context.openSessions().incrementAndGet();
         context.register(this);
         SocketAddress addr = ctx.channel().remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() + ":" + isa.getPort()
@@ -220,7 +219,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        context.openSessions().decrementAndGet();
         context.unregister(this);
         closeSession();
     }

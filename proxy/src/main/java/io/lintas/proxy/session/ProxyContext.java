@@ -30,7 +30,6 @@ public final class ProxyContext {
     private final AtomicLong connectionIds = new AtomicLong(FIRST_CONNECTION_ID - 1);
     private final ConcurrentHashMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile BiConsumer<BackendNode, String> failureReporter = (node, reason) -> { };
-    private final AtomicLong openSessions = new AtomicLong();
 
     /** Creates the shared context. */
     public ProxyContext(LintasConfig.ProxySettings settings, UserDirectory users, Topology topology,
@@ -134,13 +133,8 @@ public final class ProxyContext {
         return false;
     }
 
-    /** Counts open client sessions (for shutdown and metrics). */
-    AtomicLong openSessions() {
-        return openSessions;
-    }
-
     /** Number of client sessions open now. */
     public long openSessionCount() {
-        return openSessions.get();
+        return sessions.size();
     }
 }

@@ -12,19 +12,18 @@ import io.lintas.wire.message.HandshakeV10;
 public final class ServerIdentity {
     /** utf8mb4_general_ci, MariaDB's default, until a backend tells otherwise. */
     private static final int DEFAULT_CHARSET = 45;
+    /** Announced until a backend's greeting is seen (only when no node answered at start-up). */
+    public static final String FALLBACK_VERSION = "5.5.5-10.11.0-MariaDB-lintas";
 
     private final boolean versionFixed;
     private volatile String version;
     private volatile long backendCapabilities = BackendConnection.RELAYABLE_CAPABILITIES;
     private volatile int characterSet = DEFAULT_CHARSET;
 
-    /**
-     * @param configuredVersion version from the config, or null to learn it from the backends
-     * @param fallbackVersion   what to announce before any backend was seen
-     */
-    public ServerIdentity(String configuredVersion, String fallbackVersion) {
+    /** An identity with the configured version, or (null) one learned from the backends. */
+    public ServerIdentity(String configuredVersion) {
         this.versionFixed = configuredVersion != null;
-        this.version = configuredVersion != null ? configuredVersion : fallbackVersion;
+        this.version = configuredVersion != null ? configuredVersion : FALLBACK_VERSION;
     }
 
     /** Adopts version, character set and capabilities from a backend's greeting. */

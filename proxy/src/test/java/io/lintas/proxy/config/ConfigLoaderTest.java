@@ -40,6 +40,7 @@ class ConfigLoaderTest {
         assertEquals("127.0.0.1", c.proxy().address());
         assertEquals(6033, c.proxy().port());
         assertNull(c.proxy().unixSocket());
+        assertNull(c.proxy().serverVersion(), "learned from the backends unless configured");
         assertEquals(10_000, c.proxy().handshakeTimeoutMs());
         assertEquals(30_000, c.proxy().netReadTimeoutMs());
         assertEquals(64L << 20, c.proxy().maxAllowedPacket());
