@@ -262,6 +262,21 @@ public final class NodePool {
 
     /** Opens a connection on {@code ls}'s loop with a slot the caller holds; lends it, or parks it when {@code promise} is null. */
     private void open(LoopState ls, Promise<BackendConnection> promise) {
+        openCounted(ls, "a pooled connection").addListener((Future<BackendConnection> f) -> {
+            if (f.isSuccess()) {
+                lend(ls, f.getNow(), promise);
+            } else if (promise != null) {
+                promise.tryFailure(f.cause());
+            }
+        });
+    }
+
+    /**
+     * Connects on {@code ls}'s loop with a slot the caller holds and does the bookkeeping every open shares:
+     * stats, adoption, and on failure (or when the node went down meanwhile) the slot passed on.
+     */
+    private Future<BackendConnection> openCounted(LoopState ls, String what) {
+        Promise<BackendConnection> out = ls.loop.newPromise();
         long start = System.nanoTime();
         Future<BackendConnection> f;
         try {
@@ -269,20 +284,15 @@ public final class NodePool {
         } catch (RuntimeException e) {
             slots.stats.err.increment();
             slots.passSlot();
-            if (promise != null) {
-                promise.tryFailure(e);
-            }
-            return;
+            return out.setFailure(e);
         }
         f.addListener((Future<BackendConnection> done) -> {
             if (!done.isSuccess()) {
                 slots.stats.err.increment();
-                log.debug("node={} user={} cannot open a pooled connection: {}", node().name(), key.user(),
+                log.debug("node={} user={} cannot open {}: {}", node().name(), key.user(), what,
                     done.cause().getMessage());
                 slots.passSlot();
-                if (promise != null) {
-                    promise.tryFailure(done.cause());
-                }
+                out.tryFailure(done.cause());
                 return;
             }
             slots.stats.ok.increment();
@@ -291,13 +301,12 @@ public final class NodePool {
             adopt(ls, c);
             if (closed || slots.down) {
                 retire(c);
-                if (promise != null) {
-                    promise.tryFailure(unavailable());
-                }
+                out.tryFailure(unavailable());
                 return;
             }
-            lend(ls, c, promise);
+            out.trySuccess(c);
         });
+        return out;
     }
 
     private void adopt(LoopState ls, BackendConnection c) {
@@ -665,29 +674,12 @@ public final class NodePool {
     }
 
     private void openIdle(LoopState ls) {
-        Promise<BackendConnection> done = ls.loop.newPromise();
-        done.addListener(f -> warming.decrementAndGet());
-        long start = System.nanoTime();
-        connector.connect(ls.loop, node(), login, settings.connectTimeoutMs(), slots.stats)
-            .addListener((Future<BackendConnection> f) -> {
-                if (!f.isSuccess()) {
-                    slots.stats.err.increment();
-                    log.debug("node={} cannot open a connection for min_idle: {}", node().name(), f.cause().getMessage());
-                    slots.passSlot();
-                    done.trySuccess(null);
-                    return;
-                }
-                slots.stats.ok.increment();
-                slots.stats.latencySince(start);
-                BackendConnection c = f.getNow();
-                adopt(ls, c);
-                if (closed || slots.down) {
-                    retire(c);
-                } else {
-                    offerIdle(ls, c, false);
-                }
-                done.trySuccess(null);
-            });
+        openCounted(ls, "a connection for min_idle").addListener((Future<BackendConnection> f) -> {
+            if (f.isSuccess()) {
+                offerIdle(ls, f.getNow(), false);
+            }
+            warming.decrementAndGet();
+        });
     }
 
     // ---- node down, shutdown -----------------------------------------------------------------------------
