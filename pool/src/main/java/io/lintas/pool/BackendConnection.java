@@ -1,5 +1,8 @@
 package io.lintas.pool;
 
+import io.lintas.pool.state.SessionState;
+import io.lintas.pool.state.StatementCache;
+
 import io.lintas.monitor.BackendNode;
 import io.lintas.wire.Capabilities;
 import io.lintas.wire.Command;
@@ -81,6 +84,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> loginTimer;
     private BackendCredentials currentCredentials;
     private Promise<OkPacket> changeUserPromise;
+    private String changeUserDatabase;
 
     /**
      * What pooled connections run after login (and after a reset or change of user) so that OK packets
@@ -100,8 +104,16 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Tracking was forced on for a client that did not ask for it: relayed OKs are rewritten to its layout. */
     private boolean stripSessionState;
 
+    /** Statement id, parameters, columns of the last internal COM_STMT_PREPARE's answer. */
+    private int[] lastPrepared;
+
     /** Bookkeeping of the pool that owns this connection, or null; touched only on this connection's loop. */
     PoolEntry poolEntry;
+
+    /** The session state the server holds for this connection, as far as Lintas knows it. */
+    private final SessionState sessionState;
+    /** Prepared statements open on this connection. */
+    private final StatementCache statements = new StatementCache();
 
     BackendConnection(BackendNode node, LoginRequest login, Promise<BackendConnection> loginPromise, long loginTimeoutMillis) {
         this(node, login, loginPromise, loginTimeoutMillis, TrafficMeter.NONE);
@@ -115,6 +127,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         this.loginTimeoutMillis = loginTimeoutMillis;
         this.currentCredentials = login.credentials();
         this.meter = meter == null ? TrafficMeter.NONE : meter;
+        this.sessionState = new SessionState(login.database() == null || login.database().isEmpty() ? null : login.database());
+    }
+
+    /** What Lintas knows of this connection's session state (schema, changed variables, last insert id). */
+    public SessionState sessionState() {
+        return sessionState;
+    }
+
+    /** The prepared statements open on this connection. */
+    public StatementCache statements() {
+        return statements;
+    }
+
+    /** The collation this connection logged in with. */
+    public int loginCharacterSet() {
+        return login.characterSet();
     }
 
     /** The node this connection is open to. */
@@ -222,6 +250,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         phase = Phase.CHANGE_USER;
         changeUserPromise = promise;
         currentCredentials = credentials;
+        changeUserDatabase = database == null || database.isEmpty() ? null : database;
         byte[] token = NativePassword.token(credentials.stage1(), greeting.authPluginData());
         ChangeUser msg = new ChangeUser(credentials.username(), token, database, characterSet,
             NativePassword.PLUGIN_NAME, attributes);
@@ -337,6 +366,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     public Future<OkPacket> resetConnection(long timeoutMillis) {
         Promise<OkPacket> promise = newPromise();
         runInternal(Command.COM_RESET_CONNECTION, null, timeoutMillis).addListener((Future<OkPacket> f) -> {
+            if (f.isSuccess()) {
+                // The server dropped variables, user variables, temporary tables and statements; the schema stays.
+                sessionState.reset(sessionState.schema());
+                statements.clear();
+            }
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
             } else if (okLocator == null) {
@@ -356,6 +390,67 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             }
         });
         return promise;
+    }
+
+    /**
+     * Prepares {@code sql} with COM_STMT_PREPARE as an internal command (the metadata is consumed, not
+     * relayed) and records it in {@link #statements()}; statements evicted from there are closed on the server.
+     * Completes with the new statement; fails as {@link #ping} does.
+     */
+    public Future<StatementCache.BackendStatement> prepareInternal(String sql, int maxStatements, long timeoutMillis) {
+        Promise<StatementCache.BackendStatement> promise = ctx == null ? ImmediateEventExecutor.INSTANCE.newPromise()
+            : ctx.executor().newPromise();
+        runInternal(Command.COM_STMT_PREPARE, sql.getBytes(StandardCharsets.UTF_8), timeoutMillis)
+            .addListener((Future<OkPacket> f) -> {
+                if (!f.isSuccess()) {
+                    promise.tryFailure(f.cause());
+                    return;
+                }
+                int[] prepared = lastPrepared;
+                lastPrepared = null;
+                if (prepared == null) {
+                    promise.tryFailure(new IOException(node + " sent no statement id in answer to COM_STMT_PREPARE"));
+                    return;
+                }
+                promise.trySuccess(statementPrepared(sql, prepared[0], prepared[1], prepared[2], maxStatements));
+            });
+        return promise;
+    }
+
+    /**
+     * Records a statement the server prepared on this connection (for a relayed COM_STMT_PREPARE) and closes
+     * what that evicts from {@link #statements()}.
+     */
+    public StatementCache.BackendStatement statementPrepared(String sql, int id, int parameters, int columns,
+                                                             int maxStatements) {
+        for (int evicted : statements.put(sql, id, parameters, columns, maxStatements)) {
+            closeStatement(evicted);
+        }
+        return statements.get(sql);
+    }
+
+    /** Sends COM_STMT_CLOSE (the server does not answer it); the connection must be between commands. */
+    public void closeStatement(int statementId) {
+        if (phase != Phase.READY || !ctx.channel().isActive()) {
+            return;
+        }
+        ByteBuf buf = ctx.alloc().buffer(9);
+        buf.writeMediumLE(5).writeByte(0).writeByte(Command.COM_STMT_CLOSE).writeIntLE(statementId);
+        meter.bytesSent(buf.readableBytes());
+        ctx.write(buf, ctx.voidPromise());
+    }
+
+    /**
+     * Goes back to a fresh login (no schema, no session state) with COM_CHANGE_USER as the same user: the only
+     * way to leave a schema once one is selected.
+     */
+    public Future<OkPacket> freshSession() {
+        return changeUser(currentCredentials, null, login.characterSet(), login.connectAttributes());
+    }
+
+    /** Sends COM_SET_OPTION (multi-statements on/off) as an internal command. */
+    public Future<OkPacket> setOption(int option, long timeoutMillis) {
+        return runInternal(Command.COM_SET_OPTION, new byte[] {(byte) option, (byte) (option >> 8)}, timeoutMillis);
     }
 
     private Promise<OkPacket> newPromise() {
@@ -431,6 +526,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         ScheduledFuture<?> timer;
         ErrPacket error;
         OkPacket ok;
+        boolean prepareSeen;
 
         InternalCommand(int command, Promise<OkPacket> promise, ResponseSink previous) {
             this.command = command;
@@ -445,11 +541,21 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     throw new MalformedPacketException("LOCAL INFILE request in answer to an internal "
                         + Command.name(command));
                 }
+                if (command == Command.COM_STMT_PREPARE && !prepareSeen) {
+                    prepareSeen = true;
+                    ByteBuf p = frame.payload();
+                    if (frame.firstByte() == OkPacket.HEADER && p.readableBytes() >= 9) {
+                        lastPrepared = new int[] {p.getIntLE(1), p.getUnsignedShortLE(7), p.getUnsignedShortLE(5)};
+                    }
+                }
                 if (event != ResponseTracker.Event.COMPLETE) {
                     return;
                 }
                 int first = frame.firstByte();
-                if (first == ErrPacket.HEADER) {
+                if (command == Command.COM_STMT_PREPARE && first == OkPacket.HEADER) {
+                    // A statement without parameters and columns: the prepare OK is the whole answer.
+                    ok = OkPacket.of(statusFlags);
+                } else if (first == ErrPacket.HEADER) {
                     error = ErrPacket.decode(frame.payload());
                 } else if (first == OkPacket.HEADER
                     || (first == OkPacket.EOF_HEADER && Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF))) {
@@ -744,6 +850,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 statusFlags = ok.statusFlags();
                 phase = Phase.READY;
                 lastActivityNanos = System.nanoTime();
+                sessionState.reset(changeUserDatabase);
+                statements.clear();
                 if (okLocator == null) {
                     Promise<OkPacket> p = changeUserPromise;
                     changeUserPromise = null;

@@ -19,7 +19,7 @@ import java.util.Map;
 public record LoginRequest(BackendCredentials credentials, String database, long capabilities, int characterSet,
                            int maxPacketSize, Map<String, String> connectAttributes, boolean trackSessionState) {
 
-    /** Collation pooled connections log in with (utf8mb4_general_ci); sessions set their own with SET NAMES. */
+    /** Default collation of a pool key (utf8mb4_general_ci) when none is given. */
     public static final int POOL_CHARACTER_SET = 45;
 
     /** max_packet_size pooled connections announce (the protocol's largest, 1 GiB). */
@@ -46,10 +46,10 @@ public record LoginRequest(BackendCredentials credentials, String database, long
 
     /**
      * The login of a pooled connection for {@code key}: the key's user and capability profile, no default
-     * schema (sessions set theirs), {@link #POOL_CHARACTER_SET}.
+     * schema (sessions set theirs), the key's collation.
      */
     public static LoginRequest forPool(PoolKey key, boolean trackSessionState) {
-        return new LoginRequest(key.credentials(), null, key.profile() | POOL_BASE_CAPABILITIES, POOL_CHARACTER_SET,
+        return new LoginRequest(key.credentials(), null, key.profile() | POOL_BASE_CAPABILITIES, key.characterSet(),
             POOL_MAX_PACKET_SIZE, Map.of("_proxy", "lintas", "_lintas_pool", key.node().name()), trackSessionState);
     }
 }

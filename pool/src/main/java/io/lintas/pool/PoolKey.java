@@ -6,14 +6,16 @@ import io.lintas.wire.Capabilities;
 import java.util.Objects;
 
 /**
- * What a pooled backend connection is shared by: the node, the backend user, and the client's capability
- * profile. The profile holds only the capability bits that change the wire format or the meaning of the
+ * What a pooled backend connection is shared by: the node, the backend user, the client's capability
+ * profile and the collation it logged in with (so every session of a key starts from the same character-set
+ * baseline, and a connection can be put back to it). The profile holds only the capability bits that change the wire format or the meaning of the
  * bytes the proxy relays, so that a connection is lent only to clients that read its responses exactly as
  * the server wrote them.
  *
- * @param profile a subset of {@link #PROFILE_CAPABILITIES}
+ * @param profile      a subset of {@link #PROFILE_CAPABILITIES}
+ * @param characterSet the handshake collation id pooled connections log in with
  */
-public record PoolKey(BackendNode node, BackendCredentials credentials, long profile) {
+public record PoolKey(BackendNode node, BackendCredentials credentials, long profile, int characterSet) {
 
     /**
      * Client capabilities that change what a response looks like or what a command does:
@@ -43,9 +45,19 @@ public record PoolKey(BackendNode node, BackendCredentials credentials, long pro
         }
     }
 
-    /** The key for a client that negotiated {@code clientCapabilities} (bits outside the profile are ignored). */
+    /** A key with {@link LoginRequest#POOL_CHARACTER_SET}; see {@link #of(BackendNode, BackendCredentials, long, int)}. */
     public static PoolKey of(BackendNode node, BackendCredentials credentials, long clientCapabilities) {
-        return new PoolKey(node, credentials, clientCapabilities & PROFILE_CAPABILITIES);
+        return of(node, credentials, clientCapabilities, LoginRequest.POOL_CHARACTER_SET);
+    }
+
+    /** The key for a client that negotiated {@code clientCapabilities} (bits outside the profile are ignored). */
+    public static PoolKey of(BackendNode node, BackendCredentials credentials, long clientCapabilities, int characterSet) {
+        return new PoolKey(node, credentials, clientCapabilities & PROFILE_CAPABILITIES, characterSet & 0xFF);
+    }
+
+    /** The same user, profile and collation on another node. */
+    public PoolKey on(BackendNode other) {
+        return other.equals(node) ? this : new PoolKey(other, credentials, profile, characterSet);
     }
 
     /** The backend user name. */
@@ -60,6 +72,6 @@ public record PoolKey(BackendNode node, BackendCredentials credentials, long pro
 
     @Override
     public String toString() {
-        return node.name() + "/" + credentials.username() + "/0x" + Long.toHexString(profile);
+        return node.name() + "/" + credentials.username() + "/0x" + Long.toHexString(profile) + "/" + characterSet;
     }
 }

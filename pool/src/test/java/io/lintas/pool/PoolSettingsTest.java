@@ -89,8 +89,9 @@ class PoolSettingsTest {
         assertNotEquals(k, PoolKey.of(N1, app, jdbc));
         assertNotEquals(k, PoolKey.of(N3, new BackendCredentials("app", NativePassword.stage1("other")), jdbc));
         assertFalse(k.clientTracksSessionState());
-        assertEquals("node3/app/0x1020000", k.toString());
-        assertThrows(IllegalArgumentException.class, () -> new PoolKey(N3, app, Capabilities.CLIENT_PROTOCOL_41));
+        assertNotEquals(k, PoolKey.of(N3, app, jdbc, 224));
+        assertEquals("node3/app/0x1020000/45", k.toString());
+        assertThrows(IllegalArgumentException.class, () -> new PoolKey(N3, app, Capabilities.CLIENT_PROTOCOL_41, 45));
     }
 
     @Test

@@ -4,7 +4,8 @@ import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.GaleraMonitor;
 import io.lintas.monitor.MonitorSettings;
 import io.lintas.monitor.Topology;
-import io.lintas.pool.BackendConnector;
+import io.lintas.pool.BackendPool;
+import io.lintas.router.QueryClassifier;
 import io.lintas.pool.GreetingProbe;
 import io.lintas.wire.message.HandshakeV10;
 import io.netty.util.concurrent.Future;
@@ -58,6 +59,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyContext context;
     private final List<Channel> listeners = new ArrayList<>();
     private final GaleraMonitor monitor;
+    private final BackendPool pool;
 
     /** Prepares event loops and shared state; nothing is bound until {@link #start()}. */
     public ProxyServer(LintasConfig config) {
@@ -65,10 +67,11 @@ public final class ProxyServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-accept"), io);
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.proxy().ioThreads(), new DefaultThreadFactory("lintas-io"), io);
-        BackendConnector connector = new BackendConnector(socketChannel, config.backend().connectTimeoutMs());
+        this.pool = new BackendPool(ioGroup, socketChannel, config.pool());
         Topology topology = Topology.initial(config.writerOrder(), config.readers());
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
-            new ServerIdentity(config.proxy().serverVersion()), connector);
+            new ServerIdentity(config.proxy().serverVersion()), pool, new QueryClassifier(), config.routing(),
+            config.backend());
         this.monitor = config.monitor().enabled()
             ? new GaleraMonitor(config.monitor().settings(), config.nodes(), config.writerOrder(), config.readers())
             : null;
@@ -163,6 +166,7 @@ public final class ProxyServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly();
         }
+        pool.close();
         if (config.proxy().unixSocket() != null) {
             try {
                 Files.deleteIfExists(Path.of(config.proxy().unixSocket()));

@@ -22,6 +22,13 @@ public enum ErrorCode {
     ER_MALFORMED_PACKET(1835, "HY000"),
     ER_QUERY_INTERRUPTED(1317, "70100"),
     ER_USER_LIMIT_REACHED(1226, "42000"),
+    ER_NO_SUCH_THREAD(1094, "HY000"),
+    ER_KILL_DENIED_ERROR(1095, "HY000"),
+    /** What a query rule's {@code error_msg} answers with (ProxySQL uses the same code). */
+    ER_NOT_ALLOWED_COMMAND(1148, "42000"),
+    ER_UNKNOWN_STMT_HANDLER(1243, "HY000"),
+    /** A node's pool stayed at max_connections for queue_timeout_ms; the session stays usable. */
+    BACKEND_BUSY(9002, "HY000"),
     /**
      * No database node could be reached (ProxySQL answers the same situation with 9001). Client-range
      * codes such as 2003 or 2013 must not be sent by a server: libmariadb reports them as "malformed packet".

@@ -1,5 +1,8 @@
 package io.lintas.proxy.config;
 
+import io.lintas.pool.PoolConfig;
+import io.lintas.pool.PoolSettings;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -107,13 +110,74 @@ public final class ConfigLoader {
         List<BackendNode> readers = readers(raw.readers(), nodes, writerOrder, problems);
         LintasConfig.MonitorConfig monitor = monitor(raw.monitor(), problems);
 
-        RawConfig.Backend b = raw.backend() != null ? raw.backend() : new RawConfig.Backend(null);
+        RawConfig.Backend b = raw.backend() != null ? raw.backend() : new RawConfig.Backend(null, null);
         int connectTimeout = intIn(problems, "backend.connect_timeout_ms", b.connectTimeoutMs(), 1000, 10, 600_000);
+        int maxStatements = intIn(problems, "backend.max_prepared_statements", b.maxPreparedStatements(), 256, 1, 1_000_000);
+        PoolConfig pool = pool(raw.pool(), raw.nodes(), connectTimeout, problems);
+        LintasConfig.RoutingSettings routing = routing(raw.routing(), raw.nodes(), problems);
 
         return new LintasConfig(
             new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads),
-            users, List.copyOf(nodes.values()), writerOrder, readers, new LintasConfig.BackendSettings(connectTimeout),
-            monitor);
+            users, List.copyOf(nodes.values()), writerOrder, readers,
+            new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, monitor);
+    }
+
+    private static PoolConfig pool(Map<String, Object> global, List<RawConfig.Node> nodes, int connectTimeout,
+                                   List<String> problems) {
+        PoolSettings defaults = PoolSettings.DEFAULTS.withConnectTimeoutMs(connectTimeout);
+        try {
+            defaults = global == null ? defaults : defaults.with(global);
+        } catch (IllegalArgumentException e) {
+            problems.add("bad value in 'pool': " + e.getMessage());
+        }
+        Map<String, PoolSettings> perNode = new LinkedHashMap<>();
+        if (nodes != null) {
+            for (int i = 0; i < nodes.size(); i++) {
+                RawConfig.Node n = nodes.get(i);
+                if (n == null || n.pool() == null || n.name() == null) {
+                    continue;
+                }
+                try {
+                    perNode.put(n.name(), defaults.with(n.pool()));
+                } catch (IllegalArgumentException e) {
+                    problems.add("bad value in 'nodes[" + i + "].pool': " + e.getMessage());
+                }
+            }
+        }
+        return new PoolConfig(defaults, perNode, 1000);
+    }
+
+    private static LintasConfig.RoutingSettings routing(RawConfig.Routing r, List<RawConfig.Node> nodes,
+                                                        List<String> problems) {
+        if (r == null) {
+            r = new RawConfig.Routing(null, null, null, null, null);
+        }
+        int writerHg = intIn(problems, "routing.writer_hostgroup", r.writerHostgroup(), 10, 0, Integer.MAX_VALUE);
+        int readerHg = intIn(problems, "routing.reader_hostgroup", r.readerHostgroup(), 20, 0, Integer.MAX_VALUE);
+        if (writerHg == readerHg) {
+            problems.add("bad value at 'routing.reader_hostgroup': '" + readerHg + "' (must differ from routing.writer_hostgroup)");
+        }
+        LintasConfig.Consistency consistency = LintasConfig.Consistency.READ_YOUR_WRITES;
+        if (r.consistency() != null) {
+            switch (r.consistency()) {
+                case "read_your_writes" -> consistency = LintasConfig.Consistency.READ_YOUR_WRITES;
+                case "eventual" -> consistency = LintasConfig.Consistency.EVENTUAL;
+                default -> problems.add("bad value at 'routing.consistency': '" + r.consistency()
+                    + "' (must be read_your_writes or eventual)");
+            }
+        }
+        int failoverWait = intIn(problems, "routing.failover_wait_ms", r.failoverWaitMs(), 3000, 0, 600_000);
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        if (nodes != null) {
+            for (int i = 0; i < nodes.size(); i++) {
+                RawConfig.Node n = nodes.get(i);
+                if (n != null && n.name() != null && n.weight() != null) {
+                    weights.put(n.name(), intIn(problems, "nodes[" + i + "].weight", n.weight(), 1, 0, 1_000_000));
+                }
+            }
+        }
+        return new LintasConfig.RoutingSettings(writerHg, readerHg, consistency,
+            r.readsFallBackToWriter() == null || r.readsFallBackToWriter(), failoverWait, weights);
     }
 
     private static List<UserAccount> users(List<RawConfig.User> raw, List<String> problems) {

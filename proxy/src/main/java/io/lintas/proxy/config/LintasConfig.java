@@ -1,5 +1,8 @@
 package io.lintas.proxy.config;
 
+import io.lintas.pool.PoolConfig;
+import java.util.Map;
+
 import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.MonitorSettings;
 
@@ -14,7 +17,7 @@ import java.util.List;
  */
 public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<BackendNode> nodes,
                            List<BackendNode> writerOrder, List<BackendNode> readers, BackendSettings backend,
-                           MonitorConfig monitor) {
+                           PoolConfig pool, RoutingSettings routing, MonitorConfig monitor) {
 
     public LintasConfig {
         users = List.copyOf(users);
@@ -30,6 +33,26 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
     public record ProxySettings(String address, int port, String unixSocket, String serverVersion,
                                 int handshakeTimeoutMs, int netReadTimeoutMs, long maxAllowedPacket, int ioThreads) {}
 
-    /** How backend connections are opened. */
-    public record BackendSettings(int connectTimeoutMs) {}
+    /** How backend connections are opened; prepared statements kept open per backend connection at most. */
+    public record BackendSettings(int connectTimeoutMs, int maxPreparedStatements) {}
+
+    /** How reads and writes are routed. */
+    public enum Consistency {
+        /** A session's reads after its own write wait (wsrep_sync_wait) until the reader has applied it. */
+        READ_YOUR_WRITES,
+        /** Reads never wait: a reader may be a few milliseconds behind the writer. */
+        EVENTUAL
+    }
+
+    /**
+     * Read/write splitting settings.
+     *
+     * @param weights reader weight by node name (nodes not listed weigh 1)
+     */
+    public record RoutingSettings(int writerHostgroup, int readerHostgroup, Consistency consistency,
+                                  boolean readsFallBackToWriter, int failoverWaitMs, Map<String, Integer> weights) {
+        public RoutingSettings {
+            weights = Map.copyOf(weights);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.lintas.proxy.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
+import java.util.Map;
 
 /** The YAML file as written, before defaults and validation; every field may be missing (null). */
 record RawConfig(
@@ -12,6 +13,8 @@ record RawConfig(
     @JsonProperty("writer_order") List<String> writerOrder,
     @JsonProperty("readers") List<String> readers,
     @JsonProperty("backend") Backend backend,
+    @JsonProperty("pool") Map<String, Object> pool,
+    @JsonProperty("routing") Routing routing,
     @JsonProperty("monitor") Monitor monitor) {
 
     record Proxy(
@@ -33,7 +36,16 @@ record RawConfig(
     record Node(
         @JsonProperty("name") String name,
         @JsonProperty("host") String host,
-        @JsonProperty("port") Integer port) {}
+        @JsonProperty("port") Integer port,
+        @JsonProperty("weight") Integer weight,
+        @JsonProperty("pool") Map<String, Object> pool) {}
+
+    record Routing(
+        @JsonProperty("writer_hostgroup") Integer writerHostgroup,
+        @JsonProperty("reader_hostgroup") Integer readerHostgroup,
+        @JsonProperty("consistency") String consistency,
+        @JsonProperty("reads_fall_back_to_writer") Boolean readsFallBackToWriter,
+        @JsonProperty("failover_wait_ms") Integer failoverWaitMs) {}
 
     record Monitor(
         @JsonProperty("enabled") Boolean enabled,
@@ -48,5 +60,6 @@ record RawConfig(
         @JsonProperty("writer_is_also_reader") String writerIsAlsoReader) {}
 
     record Backend(
-        @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs) {}
+        @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs,
+        @JsonProperty("max_prepared_statements") Integer maxPreparedStatements) {}
 }

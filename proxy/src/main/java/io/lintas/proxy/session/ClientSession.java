@@ -1,22 +1,33 @@
 package io.lintas.proxy.session;
 
 import io.lintas.monitor.BackendNode;
+import io.lintas.monitor.NodeState;
 import io.lintas.monitor.Topology;
+import io.lintas.pool.BackendCommandException;
 import io.lintas.pool.BackendConnection;
 import io.lintas.pool.BackendCredentials;
 import io.lintas.pool.BackendLoginException;
-import io.lintas.pool.LoginRequest;
+import io.lintas.pool.NodeUnavailableException;
+import io.lintas.pool.PoolExhaustedException;
+import io.lintas.pool.PoolKey;
 import io.lintas.pool.ResponseSink;
+import io.lintas.pool.SessionSync;
+import io.lintas.pool.state.SessionState;
+import io.lintas.pool.state.StatementCache;
+import io.lintas.proxy.config.LintasConfig;
 import io.lintas.proxy.config.UserAccount;
+import io.lintas.router.Classification;
+import io.lintas.router.Effect;
+import io.lintas.router.KillStatement;
+import io.lintas.router.Route;
 import io.lintas.wire.Capabilities;
 import io.lintas.wire.Command;
 import io.lintas.wire.ErrorCode;
+import io.lintas.wire.LengthEncoded;
 import io.lintas.wire.MalformedPacketException;
 import io.lintas.wire.Packet;
 import io.lintas.wire.PacketFramer;
 import io.lintas.wire.PacketWriter;
-import io.lintas.router.KillStatement;
-import io.netty.buffer.ByteBuf;
 import io.lintas.wire.ResponseTracker;
 import io.lintas.wire.ServerStatus;
 import io.lintas.wire.auth.NativePassword;
@@ -27,7 +38,9 @@ import io.lintas.wire.message.ErrPacket;
 import io.lintas.wire.message.HandshakeResponse41;
 import io.lintas.wire.message.HandshakeV10;
 import io.lintas.wire.message.OkPacket;
+import io.lintas.wire.message.SessionStateChange;
 import io.lintas.wire.message.SslRequest;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,27 +53,39 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection: authenticates the client, then relays its commands to a backend connection and
- * streams every response frame back unchanged. Runs entirely on the client channel's event loop; the
- * backend connection lives on the same loop.
+ * One client connection. Authenticates the client itself, then runs each command on a backend connection
+ * borrowed from the pool for that command: the router picks the node (reads to a reader, everything else to
+ * the writer), the connection's session state is brought in line with the client's, the command's frames are
+ * relayed and every response frame streams back unchanged. When the response is complete the connection goes
+ * back to the pool, unless the session holds state that lives on it (a transaction, locks, temporary tables,
+ * user variables, an open cursor...): then the session keeps it until that state is gone.
+ *
+ * <p>Everything runs on the client channel's event loop; borrowed connections live on the same loop.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements ResponseSink {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     /** Frames a client may pipeline ahead of the running command before the session stops reading. */
     private static final int MAX_QUEUED_FRAMES = 1024;
-    /** ER_NO_SUCH_THREAD: what MariaDB answers a KILL of an unknown id. */
-    private static final int ER_NO_SUCH_THREAD = 1094;
+    /** Longest prefix of a statement that is decoded for classification (the rest cannot change the route). */
+    private static final int MAX_CLASSIFIED_BYTES = 1 << 20;
+    /** ER_CONNECTION_KILLED: what a session that kills itself gets. */
+    private static final int ER_CONNECTION_KILLED = 1927;
+    private static final String CAUSAL_PREFIX = "SET STATEMENT wsrep_sync_wait=1 FOR ";
+    private static final Map<String, String> CAUSAL_READ = Map.of("wsrep_sync_wait", "1");
+    /** Pause between attempts to find a writer while a failover is under way. */
+    private static final long FAILOVER_RETRY_MS = 25;
 
     private enum State { HANDSHAKE, AUTH_SWITCH, CONNECTING, READY, CHANGE_USER_SWITCH, CHANGING_USER, CLOSED }
 
@@ -80,21 +105,56 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private HandshakeResponse41 handshake;
     private ChangeUser pendingChangeUser;
     private byte[] switchScramble;
-    private String username;
-    private String database;
+    private volatile String username;
     private int characterSet;
+    private BackendCredentials credentials;
 
-    // Command relay.
-    private BackendConnection backend;
-    // Read by other sessions' threads when they translate a KILL.
-    private volatile BackendNode backendNode;
-    private volatile long backendThreadId = -1;
+    // Session state the client expects, and what holds it.
+    private SessionState expected;
+    private boolean autocommit = true;
+    private boolean inTransaction;
+    private String pinReason;
+    /** The connection kept between commands (transaction, pinned state, cursor, long data), or null. */
+    private BackendConnection held;
+    private final HashMap<BackendNode, PoolKey> keys = new HashMap<>();
+    private final HashMap<Integer, ClientStatement> statements = new HashMap<>();
+    private int nextStatementId = 1;
+    /** Read-your-writes: writes done by this session, and per reader the write count it is known to have. */
+    private long writeEpoch;
+    private final HashMap<BackendNode, Long> syncedEpoch = new HashMap<>();
+
+    // The command in progress.
+    private BackendConnection current;
+    private volatile BackendNode runningNode;
+    private volatile long runningThread = -1;
+    private int cmdType = -1;
+    private Classification cmdClass;
+    private boolean cmdRead;
+    private boolean cmdSessionOnly;
+    private boolean cmdUsesLastInsertId;
+    private boolean cmdCursor;
+    private boolean cmdCausal;
+    private long cmdEpoch;
+    private BackendNode cmdNode;
+    private BackendNode cmdForcedNode;
+    private BackendNode cmdExcluded;
+    private boolean cmdOnReader;
+    private long cmdDeadlineNanos;
+    private ClientStatement cmdStatement;
+    private String prepareSql;
+    private Classification prepareClass;
+    private boolean prepareSeen;
+    private Packet pendingFrame;
+    private final ArrayDeque<Packet> pendingContinuations = new ArrayDeque<>();
+    private Packet retryFrame;
+    private boolean responseStarted;
     private boolean awaitingResponse;
     private boolean clientFrameContinues;
     private boolean uploadingInfile;
     private boolean infileFrameContinues;
     private long commandBytes;
     private int lastSequenceToClient;
+    private long lastInsertIdSeen;
 
     /** A session on a freshly accepted client channel. */
     public ClientSession(ProxyContext context) {
@@ -107,27 +167,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return connectionId;
     }
 
-    /** The monitor took {@code node} out (OFFLINE_HARD): drop the connection to it; thread-safe. */
-    void backendNodeDown(BackendNode node, String reason) {
-        ctx.executor().execute(() -> {
-            BackendConnection conn = backend;
-            if (conn != null && conn.node().equals(node) && state != State.CLOSED) {
-                log.info("conn={} client={} user={} node {} is OFFLINE_HARD, dropping its connection", connectionId,
-                    remote, username, node.name());
-                conn.abort(new IOException("node " + node.name() + " is OFFLINE_HARD: " + reason));
-            }
-        });
+    /** The user logged in on this session (null before login). */
+    String username() {
+        return username;
     }
 
-    /** The node this session relays to, or null. */
-    BackendNode backendNode() {
-        return backendNode;
-    }
-
-    /** The node's thread id of this session's backend connection, or -1. */
-    long backendThreadId() {
-        return backendThreadId;
-    }
+    // ---- Netty events ------------------------------------------------------------------------------------
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -147,7 +192,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         HandshakeV10 greeting = new HandshakeV10(id.version(), connectionId, scramble, id.capabilities(),
             id.characterSet(), ServerStatus.AUTOCOMMIT, NativePassword.PLUGIN_NAME);
         ctx.writeAndFlush(greeting.toFrame(ctx.alloc(), 0, id.capabilities()));
-        // One frame at a time during login: a client must wait for each answer.
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -185,8 +229,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (backend != null && backend.isUsable()) {
-            backend.flush();
+        if (current != null && current.isUsable()) {
+            current.flush();
         }
         ctx.flush();
     }
@@ -194,8 +238,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A slow client: stop reading the backend rather than buffering the result in memory.
-        if (backend != null && backend.isUsable()) {
-            backend.setAutoRead(ctx.channel().isWritable());
+        if (current != null && current.isUsable()) {
+            current.setAutoRead(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -204,8 +248,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             // Reader idle for net_read_timeout: only a problem while the client owes us the rest of a packet,
-            // and only while we read from it (a pause of our own, for queued pipelined commands or backpressure,
-            // is not the client stalling).
+            // and only while we read from it (a pause of our own is not the client stalling).
             boolean midPacket = framer != null && framer.pendingBytes() > 0;
             boolean reading = ctx.channel().config().isAutoRead();
             if (state == State.READY && reading && (midPacket || clientFrameContinues || uploadingInfile)) {
@@ -277,8 +320,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void completeLogin(byte[] token, byte[] usedScramble, int replySeq) {
         UserAccount account = context.users().find(username);
-        BackendCredentials credentials = ClientAuthenticator.verify(account, token, usedScramble);
-        if (credentials == null) {
+        BackendCredentials verified = ClientAuthenticator.verify(account, token, usedScramble);
+        if (verified == null) {
             log.info("conn={} client={} login failed for user={}", connectionId, remote, username);
             failAndClose(ErrorCode.ER_ACCESS_DENIED_ERROR, accessDenied(username, token.length > 0), replySeq);
             return;
@@ -288,66 +331,86 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if ((db == null || db.isEmpty()) && account.defaultSchema() != null) {
             db = account.defaultSchema();
         }
-        database = db;
+        credentials = verified;
+        expected = new SessionState(db == null || db.isEmpty() ? null : db);
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
-        connectBackend(credentials, replySeq);
+        openSession(replySeq, false);
     }
 
-    private void connectBackend(BackendCredentials credentials, int replySeq) {
-        Topology topology = context.topology();
-        BackendNode node = topology.writer().orElse(null);
+    /**
+     * Finishes a login or change of user: borrows a connection once to check that the user can log in to the
+     * nodes and that the schema exists (the server's own error goes to the client otherwise), then answers OK.
+     */
+    private void openSession(int replySeq, boolean changeUser) {
+        BackendNode node = readNode(null);
         if (node == null) {
-            StringBuilder why = new StringBuilder();
-            topology.states().forEach((n, st) -> why.append(why.length() == 0 ? "" : ", ").append(n.name()).append(' ').append(st));
-            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "No database node can take writes ("
-                + (why.length() == 0 ? topology.reason() : why) + ")", replySeq);
+            node = context.topology().writer().orElse(null);
+        }
+        if (node == null) {
+            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "No database node is available (" + context.topology().reason() + ")",
+                replySeq);
             return;
         }
-        Map<String, String> attrs = new HashMap<>(handshake.connectAttributes());
-        attrs.put("_proxy", "lintas");
-        attrs.put("_proxy_client", remote);
-        LoginRequest request = new LoginRequest(credentials, database, clientCapabilities, characterSet,
-            handshake.maxPacketSize(), attrs);
-        context.connector().connect(ctx.channel().eventLoop(), node, request).addListener(
-            (Future<BackendConnection> f) -> onBackendConnected(f, node, replySeq));
+        BackendNode target = node;
+        context.pool().borrow(key(target), ctx.channel().eventLoop()).addListener((Future<BackendConnection> f) -> {
+            if (!f.isSuccess()) {
+                failOpen(f.cause(), target, replySeq);
+                return;
+            }
+            BackendConnection conn = f.getNow();
+            if (state == State.CLOSED || !ctx.channel().isActive()) {
+                context.pool().release(conn);
+                return;
+            }
+            context.identity().learn(conn.greeting());
+            Future<Void> sync = SessionSync.syncIfNeeded(conn, expected, null, false, syncTimeoutMs());
+            if (sync == null) {
+                sessionOpened(conn, replySeq, changeUser);
+            } else {
+                sync.addListener((Future<Void> s) -> {
+                    if (s.isSuccess()) {
+                        sessionOpened(conn, replySeq, changeUser);
+                    } else {
+                        conn.markDirty();
+                        context.pool().release(conn);
+                        failOpen(s.cause(), target, replySeq);
+                    }
+                });
+            }
+        });
     }
 
-    private void onBackendConnected(Future<BackendConnection> f, BackendNode node, int replySeq) {
-        if (!f.isSuccess()) {
-            failBackendLogin(f.cause(), node, replySeq);
+    private void sessionOpened(BackendConnection conn, int replySeq, boolean changeUser) {
+        context.pool().release(conn);
+        if (state == State.CLOSED) {
             return;
         }
-        BackendConnection conn = f.getNow();
-        if (state != State.CONNECTING || !ctx.channel().isActive()) {
-            conn.close();
-            return;
-        }
-        backend = conn;
-        backendNode = conn.node();
-        backendThreadId = conn.serverThreadId();
-        context.identity().learn(conn.greeting());
         state = State.READY;
-        log.debug("conn={} client={} user={} logged in, backend {} thread {}", connectionId, remote, username, node,
-            conn.serverThreadId());
-        ctx.writeAndFlush(OkPacket.of(conn.statusFlags()).toFrame(ctx.alloc(), replySeq, clientCapabilities));
+        log.debug("conn={} client={} user={} {}", connectionId, remote, username, changeUser ? "changed user" : "logged in");
+        ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), replySeq, clientCapabilities));
+        awaitingResponse = false;
         drainQueue();
         updateClientAutoRead();
     }
 
-    private void failBackendLogin(Throwable cause, BackendNode node, int replySeq) {
-        if (cause instanceof BackendLoginException ble && ble.serverError() != null) {
-            ErrPacket err = ble.serverError();
-            log.info("conn={} client={} user={} backend {} refused login: {} {}", connectionId, remote, username, node,
-                err.errorCode(), err.message());
-            sendAndClose(err, replySeq);
-        } else {
-            log.warn("conn={} client={} user={} cannot reach backend {}: {}", connectionId, remote, username, node,
-                cause.getMessage());
-            context.reportNodeFailure(node, "login failed: " + cause.getMessage());
-            failAndClose(ErrorCode.BACKEND_UNREACHABLE, "Lintas cannot reach database node '" + node.name() + "' ("
-                + node.address() + "): " + cause.getMessage(), replySeq);
+    private void failOpen(Throwable cause, BackendNode node, int replySeq) {
+        ErrPacket server = serverError(cause);
+        if (server != null) {
+            log.info("conn={} client={} user={} refused by {}: {} {}", connectionId, remote, username, node.name(),
+                server.errorCode(), server.message());
+            sendAndClose(server, replySeq);
+            return;
         }
+        if (cause instanceof PoolExhaustedException) {
+            failAndClose(ErrorCode.BACKEND_BUSY, cause.getMessage(), replySeq);
+            return;
+        }
+        log.warn("conn={} client={} user={} cannot reach {}: {}", connectionId, remote, username, node.name(),
+            cause.getMessage());
+        reportFailure(node, cause);
+        failAndClose(ErrorCode.BACKEND_UNREACHABLE, "Lintas cannot reach database node '" + node.name() + "' ("
+            + node.address() + "): " + cause.getMessage(), replySeq);
     }
 
     // ---- command phase -----------------------------------------------------------------------------------
@@ -360,8 +423,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             clientFrameContinues = frame.hasContinuation();
             lastSequenceToClient = frame.sequenceId();
-            backend.write(frame);
-            if (!clientFrameContinues && !awaitingResponse) {
+            if (pendingFrame != null || current == null) {
+                pendingContinuations.add(frame); // the connection is still being acquired
+            } else {
+                current.write(frame);
+            }
+            if (!clientFrameContinues && !awaitingResponse && pendingFrame == null) {
+                requestSent();
                 commandDone();
             }
             return;
@@ -371,10 +439,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             boolean end = frame.payloadLength() == 0 && !infileFrameContinues;
             infileFrameContinues = frame.hasContinuation();
             lastSequenceToClient = frame.sequenceId();
-            backend.write(frame);
+            current.write(frame);
             if (end) {
                 uploadingInfile = false;
-                backend.flush();
+                current.flush();
                 updateClientAutoRead();
             }
             return;
@@ -393,6 +461,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             failAndClose(ErrorCode.ER_NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", 1);
             return;
         }
+        commandBytes = frame.payloadLength();
+        if (exceedsMaxPacket(frame)) {
+            return;
+        }
+        resetCommand(command);
         switch (command) {
             case -1 -> {
                 ReferenceCountUtil.release(frame);
@@ -403,12 +476,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 closeSession();
                 ctx.close();
             }
+            case Command.COM_PING -> {
+                ReferenceCountUtil.release(frame);
+                ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
+            }
             case Command.COM_CHANGE_USER -> {
                 try {
                     startChangeUser(frame);
                 } finally {
                     ReferenceCountUtil.release(frame);
                 }
+            }
+            case Command.COM_RESET_CONNECTION -> {
+                ReferenceCountUtil.release(frame);
+                resetSession();
+                ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             }
             case Command.COM_BINLOG_DUMP, Command.COM_BINLOG_DUMP_GTID, Command.COM_REGISTER_SLAVE,
                  Command.COM_TABLE_DUMP, Command.COM_CONNECT_OUT, Command.COM_DAEMON, Command.COM_CONNECT,
@@ -417,132 +499,520 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 sendError(ErrPacket.of(ErrorCode.ER_UNKNOWN_COM_ERROR, "Unknown command "
                     + Command.name(command) + " (not relayed by Lintas)"), 1);
             }
-            case Command.COM_QUERY -> {
-                Packet translated = translateKillQuery(frame);
-                if (translated != null) {
-                    relay(command, translated);
-                }
-            }
+            case Command.COM_QUERY -> startQuery(frame);
             case Command.COM_PROCESS_KILL -> {
-                Packet translated = translateProcessKill(frame);
-                if (translated != null) {
-                    relay(command, translated);
-                }
+                long id = frame.payloadLength() >= 5 ? frame.payload().getUnsignedIntLE(1) : -1;
+                ReferenceCountUtil.release(frame);
+                kill(new KillStatement(null, KillStatement.Target.CONNECTION, id));
             }
-            default -> relay(command, frame);
+            case Command.COM_STMT_PREPARE -> startPrepare(frame);
+            case Command.COM_STMT_EXECUTE -> startExecute(frame);
+            case Command.COM_STMT_SEND_LONG_DATA -> startLongData(frame);
+            case Command.COM_STMT_FETCH -> startFetch(frame);
+            case Command.COM_STMT_RESET -> startStatementReset(frame);
+            case Command.COM_STMT_CLOSE -> closeStatement(frame);
+            case Command.COM_INIT_DB, Command.COM_FIELD_LIST, Command.COM_STATISTICS, Command.COM_PROCESS_INFO -> {
+                cmdRead = true;
+                dispatch(frame);
+            }
+            default -> dispatch(frame); // COM_SET_OPTION, COM_DEBUG, COM_REFRESH, ...: the writer answers
         }
     }
 
-    // ---- KILL --------------------------------------------------------------------------------------------
+    private void resetCommand(int command) {
+        cmdType = command;
+        cmdClass = null;
+        cmdRead = false;
+        cmdSessionOnly = false;
+        cmdUsesLastInsertId = false;
+        cmdCursor = false;
+        cmdCausal = false;
+        cmdNode = null;
+        cmdForcedNode = null;
+        cmdExcluded = null;
+        cmdOnReader = false;
+        cmdStatement = null;
+        prepareSql = null;
+        prepareClass = null;
+        prepareSeen = false;
+        responseStarted = false;
+        lastInsertIdSeen = 0;
+        cmdDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.routing().failoverWaitMs());
+    }
 
-    /**
-     * A {@code KILL [QUERY] n} names one of Lintas's connection ids (what clients learn from the greeting and
-     * use to cancel), not a node's thread: rewrite it to the thread behind that session. Relaying the number
-     * unchanged could kill an unrelated session on the node. Returns the frame to relay, or null when the
-     * session already answered.
-     */
-    private Packet translateKillQuery(Packet frame) {
-        if (frame.hasContinuation() || frame.payloadLength() > 512 || !mayStartWithKill(frame)) {
-            return frame;
+    private void startQuery(Packet frame) {
+        String sql = text(frame);
+        if (mayStartWithKill(sql)) {
+            KillStatement kill = KillStatement.parse(sql).orElse(null);
+            if (kill != null && (kill.target() == KillStatement.Target.CONNECTION
+                || kill.target() == KillStatement.Target.QUERY)) {
+                ReferenceCountUtil.release(frame);
+                kill(kill);
+                return;
+            }
         }
-        String sql = frame.payload().toString(1, frame.payloadLength() - 1, StandardCharsets.UTF_8);
-        KillStatement kill = KillStatement.parse(sql).orElse(null);
-        if (kill == null || kill.target() == KillStatement.Target.USER || kill.target() == KillStatement.Target.QUERY_ID) {
-            return frame;
+        Classification c = context.classifier().classify(sql);
+        classify(c);
+        dispatch(frame);
+    }
+
+    /** Sets the command's route and session effects from its classification. */
+    private void classify(Classification c) {
+        cmdClass = c;
+        cmdUsesLastInsertId = mentions(c.digestText(), "last_insert_id");
+        boolean readOnlyTransaction = c.has(Effect.BEGIN_READ_ONLY_TRANSACTION);
+        cmdRead = autocommit && (c.isRead() || readOnlyTransaction);
+        cmdSessionOnly = c.has(Effect.SESSION_VARIABLE) || c.has(Effect.USE_SCHEMA);
+    }
+
+    private void startPrepare(Packet frame) {
+        String sql = text(frame);
+        Classification c = context.classifier().classify(sql);
+        prepareSql = sql;
+        prepareClass = c;
+        cmdClass = c;
+        cmdRead = autocommit && c.isRead();
+        dispatch(frame);
+    }
+
+    private void startExecute(Packet frame) {
+        ClientStatement stmt = statement(frame, "mysqld_stmt_execute");
+        if (stmt == null) {
+            return;
         }
-        long threadId = killTarget(kill.id());
-        if (threadId < 0) {
+        cmdStatement = stmt;
+        cmdClass = stmt.classification;
+        cmdUsesLastInsertId = stmt.usesLastInsertId;
+        cmdRead = autocommit && stmt.classification.isRead() && !stmt.longDataPending;
+        cmdCursor = frame.payloadLength() > 5 && (frame.payload().getUnsignedByte(5) & Command.CURSOR_TYPE_READ_ONLY) != 0;
+        byte[] types = ExecutePacket.boundTypes(frame, stmt.parameters);
+        if (types != null) {
+            stmt.parameterTypes = types;
+        }
+        dispatch(frame);
+    }
+
+    private void startLongData(Packet frame) {
+        ClientStatement stmt = statement(frame, null);
+        if (stmt == null) {
+            return; // no answer to COM_STMT_SEND_LONG_DATA; the execute reports the unknown statement
+        }
+        cmdStatement = stmt;
+        cmdClass = stmt.classification;
+        stmt.longDataPending = true;
+        dispatch(frame);
+    }
+
+    private void startFetch(Packet frame) {
+        ClientStatement stmt = statement(frame, "mysqld_stmt_fetch");
+        if (stmt == null) {
+            return;
+        }
+        if (!stmt.cursorOpen || held == null) {
             ReferenceCountUtil.release(frame);
-            return null;
+            sendError(new ErrPacket(1421, "HY000", "The statement (" + stmt.id + ") has no open cursor"), 1);
+            return;
         }
+        cmdStatement = stmt;
+        dispatch(frame);
+    }
+
+    private void startStatementReset(Packet frame) {
+        ClientStatement stmt = statement(frame, "mysqld_stmt_reset");
+        if (stmt == null) {
+            return;
+        }
+        if (held == null || !stmt.needsConnection()) {
+            // Nothing of this statement lives on a connection: nothing to reset.
+            ReferenceCountUtil.release(frame);
+            ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
+            return;
+        }
+        cmdStatement = stmt;
+        dispatch(frame);
+    }
+
+    private void closeStatement(Packet frame) {
+        int id = ExecutePacket.statementId(frame);
         ReferenceCountUtil.release(frame);
-        ByteBuf buf = PacketWriter.begin(ctx.alloc(), 32);
-        buf.writeByte(Command.COM_QUERY).writeCharSequence(kill.withId(threadId), StandardCharsets.US_ASCII);
-        return new Packet(PacketWriter.finish(buf, 0));
-    }
-
-    private Packet translateProcessKill(Packet frame) {
-        if (frame.payloadLength() < 5) {
-            return frame; // malformed: the server answers it
-        }
-        long threadId = killTarget(frame.payload().getUnsignedIntLE(1));
-        if (threadId < 0) {
-            ReferenceCountUtil.release(frame);
-            return null;
-        }
-        frame.content().setIntLE(frame.content().readerIndex() + Packet.HEADER_SIZE + 1, (int) threadId);
-        return frame;
-    }
-
-    /**
-     * The node thread to kill for client-visible id {@code id}, or -1 after answering ERR 1094. An id that is
-     * not a Lintas connection id passes unchanged only when it is the thread of an open Lintas session on the
-     * same node (a client may have read it from CONNECTION_ID()).
-     */
-    private long killTarget(long id) {
-        BackendNode here = backendNode;
-        ClientSession target = context.session(id);
-        if (target != null) {
-            BackendNode there = target.backendNode();
-            long thread = target.backendThreadId();
-            if (there != null && thread >= 0 && there.equals(here)) {
-                return thread;
+        ClientStatement stmt = statements.remove(id);
+        if (stmt != null && stmt.needsConnection() && held != null) {
+            // Its cursor or long data lives on the held connection: close it there.
+            StatementCache.BackendStatement bs = held.statements().remove(stmt.sql);
+            if (bs != null) {
+                held.closeStatement(bs.id());
+                held.flush();
             }
-            sendError(new ErrPacket(ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + id
-                + (there == null ? "" : " (connection " + id + " runs on node " + there.name() + ", this one on "
-                + (here == null ? "none" : here.name()) + ")")), 1);
-            return -1;
+            stmt.cursorOpen = false;
+            stmt.longDataPending = false;
+            releaseHeldIfFree();
         }
-        if (here != null && context.isBackendThread(here, id)) {
-            return id;
-        }
-        sendError(new ErrPacket(ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + id), 1);
-        return -1;
     }
 
-    private static boolean mayStartWithKill(Packet frame) {
-        ByteBuf p = frame.payload();
-        for (int i = 1; i < p.readableBytes(); i++) {
-            int b = p.getUnsignedByte(i);
-            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
-                continue;
-            }
-            return b == 'k' || b == 'K' || b == '/' || b == '-' || b == '#';
-        }
-        return false;
-    }
-
-    private void relay(int command, Packet frame) {
-        if (backend == null || !backend.isUsable()) {
+    /** The statement a statement command names, or null after answering ERR 1243 (when {@code what} is set). */
+    private ClientStatement statement(Packet frame, String what) {
+        int id = ExecutePacket.statementId(frame);
+        ClientStatement stmt = statements.get(id);
+        if (stmt == null) {
             ReferenceCountUtil.release(frame);
-            failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to the database node", 1);
-            return;
+            if (what != null) {
+                sendError(ErrPacket.of(ErrorCode.ER_UNKNOWN_STMT_HANDLER, "Unknown prepared statement handler ("
+                    + Integer.toUnsignedString(id) + ") given to " + what), 1);
+            }
         }
-        commandBytes = frame.payloadLength();
-        if (exceedsMaxPacket(frame)) {
-            return;
-        }
-        boolean cursor = command == Command.COM_STMT_EXECUTE && frame.payloadLength() > 5
-            && (frame.payload().getUnsignedByte(5) & Command.CURSOR_TYPE_READ_ONLY) != 0;
-        awaitingResponse = ResponseTracker.expectsResponse(command);
+        return stmt;
+    }
+
+    // ---- running a command on a backend ------------------------------------------------------------------
+
+    private void dispatch(Packet frame) {
+        awaitingResponse = ResponseTracker.expectsResponse(cmdType);
         clientFrameContinues = frame.hasContinuation();
         // Until the server answers, an error we make up must follow the client's last frame.
         lastSequenceToClient = frame.sequenceId();
-        backend.startCommand(command, cursor, this);
-        backend.write(frame);
+        pendingFrame = frame;
+        updateClientAutoRead();
+        acquire();
+    }
+
+    /** Finds the connection for the pending command: the held one, or one borrowed for the routed node. */
+    private void acquire() {
+        if (state != State.READY) {
+            return;
+        }
+        if (held != null) {
+            onConnection(held);
+            return;
+        }
+        BackendNode node = chooseNode();
+        if (node == null) {
+            if (!cmdRead && System.nanoTime() < cmdDeadlineNanos) {
+                // No writer right now (the monitor is moving writes): wait for the next topology.
+                ctx.executor().schedule(this::acquire, FAILOVER_RETRY_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            commandFailed(ErrPacket.of(ErrorCode.BACKEND_UNREACHABLE, cmdRead
+                ? "No database node can serve reads (" + describeTopology() + ")"
+                : "No database node can take writes (" + describeTopology() + ")"));
+            return;
+        }
+        cmdNode = node;
+        Topology t = context.topology();
+        cmdOnReader = cmdRead && !node.equals(t.writer().orElse(null));
+        cmdCausal = cmdOnReader && context.routing().consistency() == LintasConfig.Consistency.READ_YOUR_WRITES
+            && writeEpoch > syncedEpoch.getOrDefault(node, 0L);
+        cmdEpoch = writeEpoch;
+        Future<BackendConnection> f = context.pool().borrow(key(node), ctx.channel().eventLoop());
+        if (f.isDone()) {
+            onBorrowed(f, node);
+        } else {
+            f.addListener((Future<BackendConnection> done) -> onBorrowed(done, node));
+        }
+    }
+
+    private BackendNode chooseNode() {
+        if (cmdForcedNode != null) {
+            return cmdForcedNode;
+        }
+        Topology t = context.topology();
+        if (cmdRead) {
+            BackendNode reader = readNode(cmdExcluded);
+            if (reader != null) {
+                return reader;
+            }
+            if (!context.routing().readsFallBackToWriter()) {
+                return null;
+            }
+        }
+        BackendNode writer = t.writer().orElse(null);
+        return writer != null && !writer.equals(cmdRead ? null : cmdExcluded) ? writer : null;
+    }
+
+    /** A reader for a new read (ONLINE, not {@code excluded}), chosen by the balancer, or null. */
+    private BackendNode readNode(BackendNode excluded) {
+        Topology t = context.topology();
+        List<BackendNode> readers = t.readers();
+        List<BackendNode> usable = readers;
+        for (int i = 0; i < readers.size(); i++) {
+            BackendNode n = readers.get(i);
+            if (t.stateOf(n) != NodeState.ONLINE || n.equals(excluded)) {
+                // Rare: copy only when something must be left out.
+                usable = new ArrayList<>(readers.size());
+                for (BackendNode r : readers) {
+                    if (t.stateOf(r) == NodeState.ONLINE && !r.equals(excluded)) {
+                        usable.add(r);
+                    }
+                }
+                break;
+            }
+        }
+        return context.balancer().choose(usable);
+    }
+
+    private void onBorrowed(Future<BackendConnection> f, BackendNode node) {
+        if (!f.isSuccess()) {
+            acquireFailed(node, f.cause());
+            return;
+        }
+        BackendConnection conn = f.getNow();
+        if (state == State.CLOSED || pendingFrame == null) {
+            context.pool().release(conn);
+            return;
+        }
+        if (!conn.tracksSessionState()) {
+            // Without session tracking the session's state cannot follow it to another connection.
+            pin("session state tracking is off (pool.track_session_state)");
+        }
+        onConnection(conn);
+    }
+
+    private void onConnection(BackendConnection conn) {
+        current = conn;
+        runningNode = conn.node();
+        runningThread = conn.serverThreadId();
+        Map<String, String> extra = cmdCausal && !prefixable() ? CAUSAL_READ : null;
+        Future<Void> sync = SessionSync.syncIfNeeded(conn, expected, extra, cmdUsesLastInsertId, syncTimeoutMs());
+        if (sync == null) {
+            afterSync(conn);
+        } else {
+            sync.addListener((Future<Void> s) -> {
+                if (state == State.CLOSED || current != conn) {
+                    return;
+                }
+                if (s.isSuccess()) {
+                    afterSync(conn);
+                } else {
+                    syncFailed(conn, s.cause());
+                }
+            });
+        }
+    }
+
+    private void afterSync(BackendConnection conn) {
+        ClientStatement stmt = cmdStatement;
+        if (stmt == null || cmdType == Command.COM_STMT_PREPARE) {
+            send(conn, null);
+            return;
+        }
+        StatementCache.BackendStatement bs = conn.statements().get(stmt.sql);
+        if (bs != null) {
+            send(conn, bs);
+            return;
+        }
+        // First use of this statement on this connection: prepare it here, keeping the client's metadata.
+        conn.prepareInternal(stmt.sql, context.backend().maxPreparedStatements(), syncTimeoutMs())
+            .addListener((Future<StatementCache.BackendStatement> p) -> {
+                if (state == State.CLOSED || current != conn) {
+                    return;
+                }
+                if (p.isSuccess()) {
+                    send(conn, p.getNow());
+                } else {
+                    syncFailed(conn, p.cause());
+                }
+            });
+    }
+
+    private void send(BackendConnection conn, StatementCache.BackendStatement bs) {
+        Packet frame = pendingFrame;
+        pendingFrame = null;
+        if (bs != null) {
+            ExecutePacket.setStatementId(frame, bs.id());
+            if (cmdType == Command.COM_STMT_EXECUTE && cmdStatement.parameters > 0) {
+                if (ExecutePacket.boundFlagOffset(frame, cmdStatement.parameters) >= 0 && !ExecutePacket.typesOmitted(frame, cmdStatement.parameters)) {
+                    bs.markTypesBound();
+                } else if (!bs.typesBound() && cmdStatement.parameterTypes != null
+                    && ExecutePacket.typesOmitted(frame, cmdStatement.parameters)) {
+                    // This connection never saw the types the client sent on another one.
+                    frame = ExecutePacket.withTypes(ctx.alloc(), frame, cmdStatement.parameters, cmdStatement.parameterTypes);
+                    bs.markTypesBound();
+                }
+            }
+            if (cmdType == Command.COM_STMT_SEND_LONG_DATA) {
+                holdConnection(conn);
+            }
+        }
+        if (cmdOnReader && cmdType == Command.COM_QUERY && !clientFrameContinues && retryFrame == null) {
+            // A read that fails before any answer may run again on another node (as the client sent it).
+            retryFrame = new Packet(frame.content().retainedDuplicate());
+        }
+        if (cmdCausal && prefixable()) {
+            frame = withCausalPrefix(frame);
+        }
+        if (cmdOnReader) {
+            context.balancer().started(conn.node());
+        }
+        if (!ctx.channel().isWritable()) {
+            conn.setAutoRead(false);
+        }
+        conn.startCommand(cmdType, cmdCursor, this);
+        conn.write(frame);
+        Packet p;
+        while ((p = pendingContinuations.poll()) != null) {
+            conn.write(p);
+        }
+        conn.flush();
         if (!awaitingResponse && !clientFrameContinues) {
+            requestSent();
             commandDone();
         }
         updateClientAutoRead();
     }
 
+    /** A command the server does not answer (COM_STMT_SEND_LONG_DATA) was sent whole: keep or return its connection. */
+    private void requestSent() {
+        BackendConnection conn = current;
+        if (conn == null) {
+            return;
+        }
+        current = null;
+        runningNode = null;
+        runningThread = -1;
+        if (mustHold(conn)) {
+            holdConnection(conn);
+        } else {
+            if (held == conn) {
+                held = null;
+            }
+            releaseToPool(conn);
+        }
+    }
+
+    private boolean prefixable() {
+        return cmdType == Command.COM_QUERY && cmdClass != null && "SELECT".equals(cmdClass.statementType())
+            && !clientFrameContinues;
+    }
+
+    private Packet withCausalPrefix(Packet frame) {
+        ByteBuf p = frame.payload();
+        int sqlLength = frame.payloadLength() - 1;
+        ByteBuf out = PacketWriter.begin(ctx.alloc(), 1 + CAUSAL_PREFIX.length() + sqlLength);
+        out.writeByte(Command.COM_QUERY);
+        out.writeCharSequence(CAUSAL_PREFIX, StandardCharsets.US_ASCII);
+        out.writeBytes(p, p.readerIndex() + 1, sqlLength);
+        Packet rebuilt = new Packet(PacketWriter.finish(out, 0));
+        frame.release();
+        return rebuilt;
+    }
+
+    private void acquireFailed(BackendNode node, Throwable cause) {
+        if (state == State.CLOSED || pendingFrame == null) {
+            return;
+        }
+        ErrPacket server = serverError(cause);
+        if (server != null) {
+            commandFailed(server);
+            return;
+        }
+        if (cause instanceof PoolExhaustedException) {
+            commandFailed(ErrPacket.of(ErrorCode.BACKEND_BUSY, cause.getMessage()));
+            return;
+        }
+        reportFailure(node, cause);
+        if (cmdForcedNode == null && (cmdRead ? cmdExcluded == null : System.nanoTime() < cmdDeadlineNanos)) {
+            // Nothing was sent: a read tries another node; a write waits for the monitor to move the writer.
+            cmdExcluded = node;
+            if (cmdRead) {
+                acquire();
+            } else {
+                ctx.executor().schedule(this::acquire, FAILOVER_RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        commandFailed(ErrPacket.of(ErrorCode.BACKEND_UNREACHABLE, "Lintas cannot reach database node '" + node.name()
+            + "' (" + node.address() + "): " + cause.getMessage()));
+    }
+
+    private void syncFailed(BackendConnection conn, Throwable cause) {
+        log.info("conn={} user={} cannot bring {} thread {} in line with the session: {}", connectionId, username,
+            conn.node().name(), conn.serverThreadId(), cause.getMessage());
+        conn.markDirty();
+        ErrPacket server = serverError(cause);
+        boolean wasHeld = conn == held;
+        current = null;
+        runningNode = null;
+        if (!wasHeld) {
+            releaseToPool(conn);
+        }
+        commandFailed(server != null ? server : ErrPacket.of(ErrorCode.ER_NET_READ_ERROR,
+            "Lost connection to database node '" + conn.node().name() + "' while restoring the session: " + cause.getMessage()));
+    }
+
+    /** The pending command cannot run: answer the client with {@code err} (if it expects an answer). */
+    private void commandFailed(ErrPacket err) {
+        if (pendingFrame != null) {
+            pendingFrame.release();
+            pendingFrame = null;
+        }
+        Packet p;
+        while ((p = pendingContinuations.poll()) != null) {
+            p.release();
+        }
+        releaseRetryFrame();
+        if (cmdStatement != null && cmdType == Command.COM_STMT_SEND_LONG_DATA) {
+            cmdStatement.longDataPending = false;
+        }
+        if (clientFrameContinues) {
+            // The rest of the client's packet is still coming; we cannot answer in the middle of it.
+            sendAndClose(err, lastSequenceToClient + 1);
+            return;
+        }
+        if (awaitingResponse) {
+            sendError(err, lastSequenceToClient + 1);
+        }
+        commandDone();
+    }
+
+    // ---- responses ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onSessionStateChanges(List<SessionStateChange> changes) {
+        BackendConnection conn = current;
+        for (SessionStateChange c : changes) {
+            if (c instanceof SessionStateChange.SystemVariable v && v.name().startsWith("session_track")) {
+                // The client turned tracking off or changed it: the state can no longer be followed.
+                pin("the session changed " + v.name());
+                if (conn != null) {
+                    conn.markDirty();
+                }
+                continue;
+            }
+            if (c instanceof SessionStateChange.SystemVariable v) {
+                expected.setVariable(v.name(), v.value());
+                if (conn != null) {
+                    conn.sessionState().setVariable(v.name(), v.value());
+                }
+            } else if (c instanceof SessionStateChange.Schema s) {
+                String schema = s.name() == null || s.name().isEmpty() ? null : s.name();
+                expected.setSchema(schema);
+                if (conn != null) {
+                    conn.sessionState().setSchema(schema);
+                }
+            }
+        }
+    }
+
     @Override
     public void onResponseFrame(Packet frame, ResponseTracker.Event event) {
+        if (!responseStarted) {
+            responseStarted = true;
+            releaseRetryFrame();
+            if (cmdType == Command.COM_STMT_PREPARE && frame.firstByte() == OkPacket.HEADER) {
+                preparedOnBackend(frame);
+            }
+        }
         lastSequenceToClient = frame.sequenceId();
+        if (event == ResponseTracker.Event.COMPLETE && frame.firstByte() == OkPacket.HEADER
+            && cmdType != Command.COM_STMT_PREPARE) {
+            lastInsertIdSeen = lastInsertId(frame);
+        }
         ctx.write(frame.content(), ctx.voidPromise());
         switch (event) {
             case COMPLETE -> {
                 awaitingResponse = false;
+                // The connection may go back to the pool now, and its read-complete event with it: flush here.
+                ctx.flush();
+                commandCompleted();
                 if (!clientFrameContinues) {
                     commandDone();
                 }
@@ -555,6 +1025,154 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             case CONTINUE -> { }
         }
+    }
+
+    /** The server prepared the client's statement: give the client our id for it and remember both. */
+    private void preparedOnBackend(Packet frame) {
+        ByteBuf p = frame.payload();
+        if (p.readableBytes() < 9) {
+            return;
+        }
+        int backendId = p.getIntLE(1);
+        int columns = p.getUnsignedShortLE(5);
+        int params = p.getUnsignedShortLE(7);
+        int clientId = nextStatementId++;
+        if (nextStatementId <= 0) {
+            nextStatementId = 1;
+        }
+        ExecutePacket.setStatementId(frame, clientId);
+        statements.put(clientId, new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
+            mentions(prepareClass.digestText(), "last_insert_id")));
+        current.statementPrepared(prepareSql, backendId, params, columns, context.backend().maxPreparedStatements());
+    }
+
+    private static long lastInsertId(Packet frame) {
+        ByteBuf p = frame.payload();
+        int at = p.readerIndex() + 1;
+        if (p.readableBytes() < 3) {
+            return 0;
+        }
+        at += LengthEncoded.sizeAt(p, at);
+        if (at >= p.writerIndex()) {
+            return 0;
+        }
+        ByteBuf q = p.slice(at, p.writerIndex() - at);
+        return LengthEncoded.readInt(q);
+    }
+
+    /** The backend finished answering: update the session from its status, then keep or return the connection. */
+    private void commandCompleted() {
+        BackendConnection conn = current;
+        if (conn == null) {
+            return;
+        }
+        int flags = conn.statusFlags();
+        autocommit = ServerStatus.has(flags, ServerStatus.AUTOCOMMIT);
+        inTransaction = ServerStatus.has(flags, ServerStatus.IN_TRANS);
+        if (lastInsertIdSeen != 0) {
+            expected.setLastInsertId(lastInsertIdSeen);
+            conn.sessionState().setLastInsertId(lastInsertIdSeen);
+        }
+        if (cmdClass != null && cmdClass.has(Effect.PIN_SESSION)) {
+            pin(cmdClass.statementType() + " keeps state on its connection");
+        }
+        ClientStatement stmt = cmdStatement;
+        if (stmt != null) {
+            switch (cmdType) {
+                case Command.COM_STMT_EXECUTE -> {
+                    stmt.longDataPending = false;
+                    stmt.cursorOpen = cmdCursor && ServerStatus.has(flags, ServerStatus.CURSOR_EXISTS);
+                }
+                case Command.COM_STMT_FETCH -> {
+                    if (ServerStatus.has(flags, ServerStatus.LAST_ROW_SENT) || !ServerStatus.has(flags, ServerStatus.CURSOR_EXISTS)) {
+                        stmt.cursorOpen = false;
+                    }
+                }
+                case Command.COM_STMT_RESET -> {
+                    stmt.cursorOpen = false;
+                    stmt.longDataPending = false;
+                }
+                default -> { }
+            }
+        }
+        if (cmdType == Command.COM_SET_OPTION) {
+            optionChanged(conn);
+        }
+        if (cmdOnReader) {
+            context.balancer().finished(conn.node());
+            if (cmdCausal) {
+                syncedEpoch.put(conn.node(), cmdEpoch);
+            }
+        } else if (!cmdRead && !cmdSessionOnly && cmdType != Command.COM_STMT_PREPARE
+            && cmdType != Command.COM_STMT_FETCH && cmdType != Command.COM_STMT_RESET) {
+            writeEpoch++;
+        }
+        runningNode = null;
+        runningThread = -1;
+        current = null;
+        if (mustHold(conn)) {
+            holdConnection(conn);
+        } else {
+            if (held == conn) {
+                held = null;
+            }
+            releaseToPool(conn);
+        }
+    }
+
+    private boolean mustHold(BackendConnection conn) {
+        if (pinReason != null || inTransaction || !conn.isUsable()) {
+            return conn.isUsable();
+        }
+        for (ClientStatement s : statements.values()) {
+            if (s.needsConnection()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void holdConnection(BackendConnection conn) {
+        held = conn;
+    }
+
+    /** The held connection is no longer needed by anything: give it back. */
+    private void releaseHeldIfFree() {
+        BackendConnection h = held;
+        if (h != null && current == null && !mustHold(h)) {
+            held = null;
+            releaseToPool(h);
+        }
+    }
+
+    private void releaseToPool(BackendConnection conn) {
+        conn.detach();
+        conn.setAutoRead(true);
+        context.pool().release(conn);
+    }
+
+    /** COM_SET_OPTION changed multi-statements on the connection: the session's key follows; the connection goes back. */
+    private void optionChanged(BackendConnection conn) {
+        // The client's option decides which connections it may use from now on.
+        long before = clientCapabilities;
+        clientCapabilities ^= Capabilities.CLIENT_MULTI_STATEMENTS;
+        keys.clear();
+        if (held == conn || pinReason != null || inTransaction) {
+            // It stays with this session: its option now matches the session, not its pool key.
+            conn.markDirty();
+            return;
+        }
+        // Put the connection's option back so it can serve its key's other sessions.
+        int revert = Capabilities.has(before, Capabilities.CLIENT_MULTI_STATEMENTS) ? 0 : 1;
+        current = null;
+        conn.detach();
+        conn.setOption(revert, syncTimeoutMs()).addListener(f -> {
+            if (!f.isSuccess()) {
+                conn.markDirty();
+            }
+            context.pool().release(conn);
+        });
+        runningNode = null;
     }
 
     @Override
@@ -572,88 +1190,90 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (state == State.CLOSED) {
             return;
         }
-        BackendNode node = backend == null ? null : backend.node();
-        if (awaitingResponse || clientFrameContinues || uploadingInfile) {
+        BackendConnection lost = current != null ? current : held;
+        if (lost == null) {
+            return;
+        }
+        BackendNode node = lost.node();
+        boolean inCommand = current != null && (awaitingResponse || clientFrameContinues || uploadingInfile);
+        boolean stateLost = pinReason != null || inTransaction || lost == held;
+        if (current == lost) {
+            current = null;
+            runningNode = null;
+            runningThread = -1;
+            if (cmdOnReader) {
+                context.balancer().finished(node);
+            }
+        }
+        if (held == lost) {
+            held = null;
+        }
+        releaseToPool(lost);
+        if (!(cause instanceof NodeUnavailableException)) {
+            reportFailure(node, cause);
+        }
+        if (inCommand && retryFrame != null && !responseStarted && !stateLost && !clientFrameContinues) {
+            // A read that got no answer yet: run it once more on another node.
+            log.info("conn={} user={} read lost on {} ({}), retrying on another node", connectionId, username,
+                node.name(), describe(cause));
+            pendingFrame = retryFrame;
+            retryFrame = null;
+            cmdExcluded = node;
+            acquire();
+            return;
+        }
+        releaseRetryFrame();
+        if (stateLost || (inCommand && responseStarted) || clientFrameContinues || uploadingInfile) {
+            // The session's state lived on that connection, or the client is mid-packet: it must reconnect.
+            log.info("conn={} client={} user={} backend {} lost{}: {}", connectionId, remote, username, node.name(),
+                inCommand ? " during a command" : " holding session state", describe(cause));
+            failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to database node '" + node.name()
+                + "' during query", inCommand ? lastSequenceToClient + 1 : 1);
+            return;
+        }
+        if (inCommand) {
             log.info("conn={} client={} user={} backend {} lost during a command: {}", connectionId, remote, username,
-                node, cause == null ? "closed" : cause.getMessage());
-            if (node != null) {
-                context.reportNodeFailure(node, "connection lost during a command");
-            }
-            failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to database node '"
-                + (node == null ? "?" : node.name()) + "' during query", lastSequenceToClient + 1);
-        } else {
-            // The session's state lived on that connection; the client must reconnect.
-            log.info("conn={} client={} user={} backend {} closed while idle, closing client", connectionId, remote,
-                username, node);
-            closeSession();
-            ctx.close();
+                node.name(), describe(cause));
+            sendError(ErrPacket.of(ErrorCode.ER_NET_READ_ERROR, "Lost connection to database node '" + node.name()
+                + "' during query"), lastSequenceToClient + 1);
+            awaitingResponse = false;
+            commandDone();
         }
     }
 
-    /** Enforces max_allowed_packet on a client command; on violation answers ERR 1153 and closes, as MariaDB does. */
-    private boolean exceedsMaxPacket(Packet frame) {
-        if (commandBytes <= context.settings().maxAllowedPacket()) {
-            return false;
-        }
-        ReferenceCountUtil.release(frame);
-        log.info("conn={} client={} user={} sent a packet over max_allowed_packet ({} bytes), closing", connectionId,
-            remote, username, context.settings().maxAllowedPacket());
-        failAndClose(ErrorCode.ER_NET_PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes",
-            frame.sequenceId() + 1);
-        return true;
-    }
+    // ---- session-level commands ---------------------------------------------------------------------------
 
-    private void commandDone() {
-        awaitingResponse = false;
-        drainQueue();
-        updateClientAutoRead();
-    }
-
-    private void drainQueue() {
-        boolean started = false;
-        while (state == State.READY && !awaitingResponse && !clientFrameContinues && !uploadingInfile) {
-            Packet next = queued.poll();
-            if (next == null) {
-                break;
-            }
-            startCommand(next);
-            started = true;
-        }
-        // Called from the backend's read path (a response just completed) or after login, where no client
-        // channelReadComplete follows to flush: send the pipelined command now, or it waits forever.
-        if (started && backend != null && backend.isUsable()) {
-            backend.flush();
+    private void pin(String reason) {
+        if (pinReason == null) {
+            pinReason = reason;
+            log.debug("conn={} user={} pinned to its connection: {}", connectionId, username, reason);
         }
     }
 
-    private void enqueue(Packet frame) {
-        if (queued.size() >= MAX_QUEUED_FRAMES) {
-            ReferenceCountUtil.release(frame);
-            failAndClose(ErrorCode.ER_NET_PACKETS_OUT_OF_ORDER, "Too many pipelined commands", 1);
-            return;
+    /** COM_RESET_CONNECTION and COM_CHANGE_USER: forget the session's state and what holds it. */
+    private void resetSession() {
+        BackendConnection h = held;
+        held = null;
+        if (h != null) {
+            h.detach();
+            // Its state belongs to the old session: reset it before anyone else gets it.
+            h.resetConnection(syncTimeoutMs()).addListener(f -> {
+                if (!f.isSuccess()) {
+                    h.markDirty();
+                }
+                context.pool().release(h);
+            });
         }
-        queued.add(frame);
-        ctx.channel().config().setAutoRead(false);
+        expected.reset(expected.schema());
+        statements.clear();
+        pinReason = null;
+        autocommit = true;
+        inTransaction = false;
     }
 
-    private void updateClientAutoRead() {
-        if (state != State.READY) {
-            return;
-        }
-        boolean wantsClientBytes = clientFrameContinues || uploadingInfile || (!awaitingResponse && queued.isEmpty());
-        boolean backendWritable = backend == null || !backend.isUsable() || backend.isWritable();
-        boolean read = wantsClientBytes && backendWritable;
-        if (read && !ctx.channel().config().isAutoRead()) {
-            // We paused reading, not the client: its net_read_timeout starts again now.
-            IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
-            if (idle != null) {
-                idle.resetReadTimeout();
-            }
-        }
-        ctx.channel().config().setAutoRead(read);
+    private int statusFlags() {
+        return (autocommit ? ServerStatus.AUTOCOMMIT : 0) | (inTransaction ? ServerStatus.IN_TRANS : 0);
     }
-
-    // ---- COM_CHANGE_USER ---------------------------------------------------------------------------------
 
     private void startChangeUser(Packet frame) {
         ChangeUser cu = ChangeUser.decode(frame.payload(), clientCapabilities);
@@ -682,8 +1302,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ChangeUser cu = pendingChangeUser;
         pendingChangeUser = null;
         UserAccount account = context.users().find(cu.username());
-        BackendCredentials credentials = ClientAuthenticator.verify(account, token, usedScramble);
-        if (credentials == null) {
+        BackendCredentials verified = ClientAuthenticator.verify(account, token, usedScramble);
+        if (verified == null) {
             log.info("conn={} client={} change of user to user={} failed", connectionId, remote, cu.username());
             failAndClose(ErrorCode.ER_ACCESS_DENIED_ERROR, accessDenied(cu.username(), token.length > 0), replySeq);
             return;
@@ -695,32 +1315,224 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (cu.characterSet() != 0) {
             characterSet = cu.characterSet();
         }
+        resetSession();
+        username = cu.username();
+        credentials = verified;
+        keys.clear();
+        expected = new SessionState(db == null || db.isEmpty() ? null : db);
         state = State.CHANGING_USER;
         ctx.channel().config().setAutoRead(false);
-        String newDb = db;
-        Map<String, String> attrs = new HashMap<>(cu.connectAttributes());
-        attrs.put("_proxy", "lintas");
-        backend.changeUser(credentials, newDb, characterSet, attrs).addListener((Future<OkPacket> f) -> {
-            if (state != State.CHANGING_USER) {
+        openSession(replySeq, true);
+    }
+
+    // ---- KILL --------------------------------------------------------------------------------------------
+
+    /**
+     * {@code KILL [CONNECTION|QUERY] n} and COM_PROCESS_KILL name a Lintas connection id (what clients learn from
+     * the greeting). A connection kill closes that client session here; a query kill is sent, as
+     * {@code KILL QUERY thread}, to the node running that session's statement. Node thread ids are refused:
+     * pooled connections serve many sessions, so a thread id does not name a session.
+     */
+    private void kill(KillStatement kill) {
+        ClientSession target = kill.id() < 0 ? null : context.session(kill.id());
+        if (target == null || target.username() == null) {
+            sendError(ErrPacket.of(ErrorCode.ER_NO_SUCH_THREAD, "Unknown thread id: " + kill.id()), 1);
+            return;
+        }
+        if (!target.username().equals(username)) {
+            sendError(ErrPacket.of(ErrorCode.ER_KILL_DENIED_ERROR, "You are not owner of thread " + kill.id()), 1);
+            return;
+        }
+        if (kill.target() == KillStatement.Target.CONNECTION) {
+            if (target == this) {
+                failAndClose(ErrorCode.ER_QUERY_INTERRUPTED, "Connection was killed", 1);
                 return;
             }
-            if (f.isSuccess()) {
-                username = cu.username();
-                database = newDb;
-                state = State.READY;
-                awaitingResponse = false;
-                ctx.writeAndFlush(OkPacket.of(f.getNow().statusFlags()).toFrame(ctx.alloc(), replySeq, clientCapabilities));
-                drainQueue();
-                updateClientAutoRead();
-            } else if (f.cause() instanceof BackendLoginException ble && ble.serverError() != null) {
-                sendAndClose(ble.serverError(), replySeq);
-            } else {
-                failAndClose(ErrorCode.ER_NET_READ_ERROR, "Lost connection to the database node during change of user", replySeq);
+            log.info("conn={} user={} killed connection {}", connectionId, username, kill.id());
+            target.killedFromElsewhere();
+            ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
+            return;
+        }
+        BackendNode node = target.runningNode;
+        long thread = target.runningThread;
+        if (node == null || thread < 0 || target == this) {
+            // Nothing is running there: nothing to interrupt.
+            ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
+            return;
+        }
+        target.queryKilled();
+        String sql = kill.withId(thread);
+        ByteBuf buf = PacketWriter.begin(ctx.alloc(), 1 + sql.length());
+        buf.writeByte(Command.COM_QUERY).writeCharSequence(sql, StandardCharsets.US_ASCII);
+        cmdForcedNode = node;
+        cmdClass = null;
+        dispatch(new Packet(PacketWriter.finish(buf, 0)));
+    }
+
+    /** Another session killed this one (KILL CONNECTION); thread-safe. */
+    void killedFromElsewhere() {
+        ctx.executor().execute(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            log.info("conn={} client={} user={} killed by KILL CONNECTION", connectionId, remote, username);
+            failAndClose(ErrorCode.ER_QUERY_INTERRUPTED, "Connection was killed", lastSequenceToClient + 1);
+        });
+    }
+
+    /** Another session is killing this one's running query: its connection must not serve anyone else after. */
+    void queryKilled() {
+        ctx.executor().execute(() -> {
+            BackendConnection c = current;
+            if (c != null) {
+                c.markDirty();
             }
         });
     }
 
+    // ---- flow control ------------------------------------------------------------------------------------
+
+    /** Enforces max_allowed_packet on a client command; on violation answers ERR 1153 and closes, as MariaDB does. */
+    private boolean exceedsMaxPacket(Packet frame) {
+        if (commandBytes <= context.settings().maxAllowedPacket()) {
+            return false;
+        }
+        ReferenceCountUtil.release(frame);
+        log.info("conn={} client={} user={} sent a packet over max_allowed_packet ({} bytes), closing", connectionId,
+            remote, username, context.settings().maxAllowedPacket());
+        failAndClose(ErrorCode.ER_NET_PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes",
+            frame.sequenceId() + 1);
+        return true;
+    }
+
+    private void commandDone() {
+        awaitingResponse = false;
+        drainQueue();
+        updateClientAutoRead();
+    }
+
+    private void drainQueue() {
+        boolean started = false;
+        while (state == State.READY && !awaitingResponse && !clientFrameContinues && !uploadingInfile
+            && pendingFrame == null) {
+            Packet next = queued.poll();
+            if (next == null) {
+                break;
+            }
+            startCommand(next);
+            started = true;
+        }
+        // Called from the backend's read path (a response just completed) or after login, where no client
+        // channelReadComplete follows to flush: send the pipelined command now, or it waits forever.
+        if (started && current != null && current.isUsable()) {
+            current.flush();
+        }
+        if (started) {
+            ctx.flush();
+        }
+    }
+
+    private void enqueue(Packet frame) {
+        if (queued.size() >= MAX_QUEUED_FRAMES) {
+            ReferenceCountUtil.release(frame);
+            failAndClose(ErrorCode.ER_NET_PACKETS_OUT_OF_ORDER, "Too many pipelined commands", 1);
+            return;
+        }
+        queued.add(frame);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    private void updateClientAutoRead() {
+        if (state != State.READY) {
+            return;
+        }
+        boolean acquiring = pendingFrame != null;
+        boolean wantsClientBytes = clientFrameContinues || uploadingInfile
+            || (!awaitingResponse && !acquiring && queued.isEmpty());
+        boolean backendWritable = current == null || !current.isUsable() || current.isWritable();
+        boolean read = wantsClientBytes && backendWritable && !(acquiring && !clientFrameContinues);
+        if (read && !ctx.channel().config().isAutoRead()) {
+            // We paused reading, not the client: its net_read_timeout starts again now.
+            IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
+            if (idle != null) {
+                idle.resetReadTimeout();
+            }
+        }
+        ctx.channel().config().setAutoRead(read);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
+
+    private PoolKey key(BackendNode node) {
+        PoolKey k = keys.get(node);
+        if (k == null) {
+            k = PoolKey.of(node, credentials, clientCapabilities, characterSet);
+            keys.put(node, k);
+        }
+        return k;
+    }
+
+    /** Bound on each internal command that brings a connection in line (INIT_DB, SET, PREPARE). */
+    private long syncTimeoutMs() {
+        return Math.max(1000, context.backend().connectTimeoutMs());
+    }
+
+    private void reportFailure(BackendNode node, Throwable cause) {
+        if (!(cause instanceof NodeUnavailableException)) {
+            context.reportNodeFailure(node, describe(cause));
+        }
+    }
+
+    private String describeTopology() {
+        Topology topology = context.topology();
+        StringBuilder why = new StringBuilder();
+        topology.states().forEach((n, st) -> why.append(why.length() == 0 ? "" : ", ").append(n.name()).append(' ').append(st));
+        return why.length() == 0 ? topology.reason() : why.toString();
+    }
+
+    private static ErrPacket serverError(Throwable cause) {
+        if (cause instanceof BackendLoginException ble && ble.serverError() != null) {
+            return ble.serverError();
+        }
+        if (cause instanceof BackendCommandException bce && bce.serverError() != null) {
+            return bce.serverError();
+        }
+        return null;
+    }
+
+    private static String describe(Throwable t) {
+        return t == null ? "closed" : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static String text(Packet frame) {
+        int length = Math.min(frame.payloadLength() - 1, MAX_CLASSIFIED_BYTES);
+        return length <= 0 ? "" : frame.payload().toString(1, length, StandardCharsets.UTF_8);
+    }
+
+    private static boolean mayStartWithKill(String sql) {
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                continue;
+            }
+            return c == 'k' || c == 'K' || c == '/' || c == '-' || c == '#';
+        }
+        return false;
+    }
+
+    /** Case-insensitive search for an ASCII lower-case {@code word}. */
+    private static boolean mentions(String text, String word) {
+        if (text == null) {
+            return false;
+        }
+        int n = word.length();
+        for (int i = 0, last = text.length() - n; i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static String accessDenied(String user, boolean usingPassword) {
         return "Access denied for user '" + user + "' (using password: " + (usingPassword ? "YES" : "NO") + ")";
@@ -728,6 +1540,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private int nextClientSequence(Packet frame) {
         return frame == null ? 1 : frame.sequenceId() + 1;
+    }
+
+    private void releaseRetryFrame() {
+        if (retryFrame != null) {
+            retryFrame.release();
+            retryFrame = null;
+        }
     }
 
     private void sendError(ErrPacket err, int seq) {
@@ -752,23 +1571,44 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (state == State.CLOSED) {
             return;
         }
+        boolean midCommand = current != null && (current.inCommand() || clientFrameContinues || uploadingInfile);
         state = State.CLOSED;
         cancelHandshakeTimer();
         Packet p;
         while ((p = queued.poll()) != null) {
             p.release();
         }
-        if (backend != null) {
-            backend.detach();
-            if (backend.inCommand() || clientFrameContinues || uploadingInfile) {
-                // Mid-command: the server side is in an unknown state, drop it.
-                backend.abort();
-            } else {
-                backend.close();
+        while ((p = pendingContinuations.poll()) != null) {
+            p.release();
+        }
+        if (pendingFrame != null) {
+            pendingFrame.release();
+            pendingFrame = null;
+        }
+        releaseRetryFrame();
+        BackendConnection c = current;
+        BackendConnection h = held;
+        current = null;
+        held = null;
+        runningNode = null;
+        runningThread = -1;
+        if (c != null) {
+            if (cmdOnReader) {
+                context.balancer().finished(c.node());
             }
-            backend = null;
-            backendNode = null;
-            backendThreadId = -1;
+            c.detach();
+            if (midCommand) {
+                // Mid-command: the server side is in an unknown state; the pool closes it.
+                c.markDirty();
+                c.abort();
+            }
+            context.pool().release(c);
+        }
+        if (h != null && h != c) {
+            // It holds this session's transaction, locks or variables: nobody else may have them.
+            h.detach();
+            h.markDirty();
+            context.pool().release(h);
         }
     }
 
@@ -777,5 +1617,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             handshakeTimer.cancel(false);
             handshakeTimer = null;
         }
+    }
+
+    @Override
+    public String toString() {
+        return "ClientSession{" + connectionId + ", user=" + username + ", " + state + "}";
     }
 }

@@ -3,8 +3,10 @@ package io.lintas.proxy.session;
 import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.NodeState;
 import io.lintas.monitor.Topology;
-import io.lintas.pool.BackendConnector;
+import io.lintas.pool.BackendPool;
 import io.lintas.proxy.config.LintasConfig;
+import io.lintas.router.QueryClassifier;
+import io.lintas.router.balance.ReaderBalancer;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,11 @@ public final class ProxyContext {
     private final AtomicReference<UserDirectory> users;
     private final AtomicReference<Topology> topology;
     private final ServerIdentity identity;
-    private final BackendConnector connector;
+    private final BackendPool pool;
+    private final QueryClassifier classifier;
+    private final ReaderBalancer balancer;
+    private final LintasConfig.RoutingSettings routing;
+    private final LintasConfig.BackendSettings backend;
     /**
      * Client connection ids start here, far above the thread ids a database node hands out, so an id a client
      * got from Lintas (greeting, {@code KILL}) can never be mistaken for a node's thread id (CONNECTION_ID())
@@ -33,12 +39,42 @@ public final class ProxyContext {
 
     /** Creates the shared context. */
     public ProxyContext(LintasConfig.ProxySettings settings, UserDirectory users, Topology topology,
-                        ServerIdentity identity, BackendConnector connector) {
+                        ServerIdentity identity, BackendPool pool, QueryClassifier classifier,
+                        LintasConfig.RoutingSettings routing, LintasConfig.BackendSettings backend) {
         this.settings = settings;
         this.users = new AtomicReference<>(users);
         this.topology = new AtomicReference<>(topology);
         this.identity = identity;
-        this.connector = connector;
+        this.pool = pool;
+        this.classifier = classifier;
+        this.routing = routing;
+        this.backend = backend;
+        this.balancer = new ReaderBalancer(routing.weights());
+    }
+
+    /** The backend connection pool. */
+    public BackendPool pool() {
+        return pool;
+    }
+
+    /** The statement classifier (thread-safe, shared). */
+    public QueryClassifier classifier() {
+        return classifier;
+    }
+
+    /** Picks a reader for each read. */
+    public ReaderBalancer balancer() {
+        return balancer;
+    }
+
+    /** Read/write splitting settings. */
+    public LintasConfig.RoutingSettings routing() {
+        return routing;
+    }
+
+    /** Backend connection settings. */
+    public LintasConfig.BackendSettings backend() {
+        return backend;
     }
 
     /** Listener settings and protocol limits. */
@@ -57,19 +93,20 @@ public final class ProxyContext {
     }
 
     /**
-     * Publishes a new topology snapshot. Sessions relaying to a node that is now OFFLINE_HARD lose that
-     * connection at once: a statement in flight there fails now instead of hanging on a frozen node.
+     * Publishes a new topology snapshot. A node that is now OFFLINE_HARD has its pooled connections closed and
+     * its lent ones aborted at once: a statement in flight there fails now instead of hanging on a frozen node,
+     * and nobody borrows from it until it is back.
      */
     public void publish(Topology next) {
         Topology previous = topology.getAndSet(next);
         for (Map.Entry<BackendNode, NodeState> e : next.states().entrySet()) {
-            if (e.getValue() == NodeState.OFFLINE_HARD && previous.stateOf(e.getKey()) != NodeState.OFFLINE_HARD) {
-                BackendNode down = e.getKey();
-                for (ClientSession s : sessions.values()) {
-                    if (down.equals(s.backendNode())) {
-                        s.backendNodeDown(down, next.reason());
-                    }
-                }
+            BackendNode node = e.getKey();
+            boolean downNow = e.getValue() == NodeState.OFFLINE_HARD;
+            boolean downBefore = previous.stateOf(node) == NodeState.OFFLINE_HARD;
+            if (downNow && !downBefore) {
+                pool.shutdownNode(node);
+            } else if (!downNow && downBefore) {
+                pool.resume(node);
             }
         }
     }
@@ -89,10 +126,6 @@ public final class ProxyContext {
         return identity;
     }
 
-    /** Opens backend connections. */
-    public BackendConnector connector() {
-        return connector;
-    }
 
     /** A new client connection id, not used by any open session. */
     long nextConnectionId() {
@@ -123,15 +156,6 @@ public final class ProxyContext {
         return sessions.get(connectionId);
     }
 
-    /** True when some open session is relaying to thread {@code threadId} of {@code node}. */
-    boolean isBackendThread(BackendNode node, long threadId) {
-        for (ClientSession s : sessions.values()) {
-            if (threadId == s.backendThreadId() && node.equals(s.backendNode())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Number of client sessions open now. */
     public long openSessionCount() {

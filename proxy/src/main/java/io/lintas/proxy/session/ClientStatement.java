@@ -1,0 +1,38 @@
+package io.lintas.proxy.session;
+
+import io.lintas.router.Classification;
+
+/**
+ * A statement a client prepared, under the id Lintas gave it. The server-side statement lives on whichever
+ * backend connection runs it (prepared there on first use, by SQL text); this keeps what is needed to do that
+ * and to route each execution.
+ */
+final class ClientStatement {
+    final int id;
+    final String sql;
+    final Classification classification;
+    final int parameters;
+    final int columns;
+    final boolean usesLastInsertId;
+    /** Parameter types (2 bytes each) from the last execute that sent them, or null. */
+    byte[] parameterTypes;
+    /** A cursor is open on the held connection (COM_STMT_FETCH reads from it). */
+    boolean cursorOpen;
+    /** COM_STMT_SEND_LONG_DATA sent data for the next execute to the held connection. */
+    boolean longDataPending;
+
+    ClientStatement(int id, String sql, Classification classification, int parameters, int columns,
+                    boolean usesLastInsertId) {
+        this.id = id;
+        this.sql = sql;
+        this.classification = classification;
+        this.parameters = parameters;
+        this.columns = columns;
+        this.usesLastInsertId = usesLastInsertId;
+    }
+
+    /** True while this statement needs the connection it ran on. */
+    boolean needsConnection() {
+        return cursorOpen || longDataPending;
+    }
+}
