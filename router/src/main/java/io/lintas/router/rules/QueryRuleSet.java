@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -25,7 +26,8 @@ import java.util.regex.PatternSyntaxException;
  * the original digest); apply stops the evaluation.
  *
  * <p>Evaluation is cheap: regexes are compiled once, matchers are reused per thread, and a statement that no rule
- * matches allocates nothing.
+ * matches allocates nothing. A search that backtracks out of control is cut off after a read budget proportional to
+ * the text (as PCRE's match limit does for ProxySQL) and counts as no match; see {@link #regexAborts()}.
  */
 public final class QueryRuleSet {
     /** Texts longer than this are released from the per-thread matchers after use, so they are not kept alive. */
@@ -40,7 +42,18 @@ public final class QueryRuleSet {
     private final int[] ids;
     /** Active rules in rule_id order: what evaluate walks. */
     private final CompiledRule[] active;
-    private final ThreadLocal<Matcher[]> matchers;
+    private final ThreadLocal<Scratch> scratch;
+    private final LongAdder regexAborts = new LongAdder();
+
+    /** Per-thread matchers (two per active rule: digest, query) and the bounded text they read. */
+    private static final class Scratch {
+        final Matcher[] matchers;
+        final BoundedText text = new BoundedText();
+
+        Scratch(Matcher[] matchers) {
+            this.matchers = matchers;
+        }
+    }
 
     private QueryRuleSet(List<QueryRule> rules, CompiledRule[] all) {
         this.rules = rules;
@@ -50,7 +63,7 @@ public final class QueryRuleSet {
             ids[i] = all[i].ruleId;
         }
         this.active = Arrays.stream(all).filter(r -> r.rule.active()).toArray(CompiledRule[]::new);
-        this.matchers = ThreadLocal.withInitial(this::newMatchers);
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(newMatchers()));
     }
 
     /**
@@ -149,7 +162,8 @@ public final class QueryRuleSet {
         }
         String original = query == null ? "" : query;
         String digest = digestText == null ? "" : digestText;
-        Matcher[] m = matchers.get();
+        Scratch sc = scratch.get();
+        Matcher[] m = sc.matchers;
         String text = original;
         int flag = 0;
         int last = -1;
@@ -162,11 +176,11 @@ public final class QueryRuleSet {
                     || (r.schemaname != null && !r.schemaname.equals(schema))) {
                 continue;
             }
-            if (r.digestPattern != null && m[2 * i].reset(digest).find() == r.negate) {
+            if (r.digestPattern != null && !matches(m[2 * i], sc.text, digest, r.negate)) {
                 continue;
             }
             Matcher qm = m[2 * i + 1];
-            if (r.queryPattern != null && qm.reset(text).find() == r.negate) {
+            if (r.queryPattern != null && !matches(qm, sc.text, text, r.negate)) {
                 continue;
             }
             r.hits.increment();
@@ -189,11 +203,31 @@ public final class QueryRuleSet {
         }
         if (original.length() > RETAIN_TEXT || text.length() > RETAIN_TEXT) {
             release(m);
+            sc.text.with("");
         }
         if (last < 0) {
             return RuleOutcome.NONE;
         }
         return new RuleOutcome(last, hostgroup, error, text.equals(original) ? null : text);
+    }
+
+    /**
+     * Whether the rule's pattern, read through the bounded text, decides a match ({@code negate} inverts). A pattern
+     * that spends its read budget (runaway backtracking) decides "no match" whatever {@code negate} says, and is
+     * counted in {@link #regexAborts()}.
+     */
+    private boolean matches(Matcher m, BoundedText bounded, String s, boolean negate) {
+        try {
+            return m.reset(bounded.with(s)).find() != negate;
+        } catch (BoundedText.Exhausted e) {
+            regexAborts.increment();
+            return false;
+        }
+    }
+
+    /** Pattern searches abandoned because they read too much of the text (see {@link BoundedText}). */
+    public long regexAborts() {
+        return regexAborts.sum();
     }
 
     /** Whether no rule is active, so {@link #evaluate} always returns {@link RuleOutcome#NONE}. */

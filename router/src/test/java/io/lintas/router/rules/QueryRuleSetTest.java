@@ -2,6 +2,7 @@ package io.lintas.router.rules;
 
 import io.lintas.router.testutil.Allocations;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -300,6 +301,21 @@ class QueryRuleSetTest {
         InvalidQueryRuleException e = assertThrows(InvalidQueryRuleException.class,
                 () -> QueryRuleSet.compile(withNull));
         assertEquals(List.of("a rule is null"), e.problems());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a safety net: without the read budget this never ends
+    void runawayBacktrackingIsCutOffAndCountsAsNoMatch() {
+        QueryRuleSet s = set(new R(1).pattern("a*a*a*a*a*a*b").hg(10).apply(), // polynomial backtracking
+                new R(2).pattern("a*a*a*a*a*a*b").negate().hg(11).apply(),
+                new R(3).pattern("^a").hg(12));
+        String text = "a".repeat(200);
+        assertEquals(new RuleOutcome(3, 12, null, null), eval(s, text)); // rules 1 and 2 gave up: no match either way
+        assertEquals(2, s.regexAborts());
+        QueryRuleSet quadratic = set(new R(1).pattern(".*FOR UPDATE").hg(10)); // unanchored: tried at every offset
+        assertSame(RuleOutcome.NONE, eval(quadratic, "SELECT " + "x".repeat(50_000)));
+        assertEquals(1, quadratic.regexAborts());
+        assertEquals(10, eval(quadratic, "SELECT 1 FOR UPDATE").destinationHostgroup());
     }
 
     @Test
