@@ -14,6 +14,11 @@ public final class InvalidQueryRuleException extends Exception {
         this.problems = List.copyOf(problems);
     }
 
+    /** An exception for a single problem. */
+    public InvalidQueryRuleException(String problem) {
+        this(List.of(problem));
+    }
+
     /** Every problem found, in rule_id order, e.g. {@code rule_id 12: match_pattern '(' is not a valid regex: ..}. */
     public List<String> problems() {
         return problems;

@@ -99,7 +99,7 @@ public final class QueryRuleSet {
         if (!problems.isEmpty()) {
             throw new InvalidQueryRuleException(problems);
         }
-        return new QueryRuleSet(List.copyOf(sorted), compiled);
+        return compiled.length == 0 ? EMPTY : new QueryRuleSet(List.copyOf(sorted), compiled);
     }
 
     private static CompiledRule compileOne(QueryRule r, List<String> problems) {

@@ -94,6 +94,7 @@ class QueryRuleSetTest {
         assertFalse(RuleOutcome.NONE.matched());
         assertTrue(QueryRuleSet.EMPTY.rules().isEmpty());
         assertTrue(QueryRuleSet.EMPTY.hits().isEmpty());
+        assertSame(QueryRuleSet.EMPTY, set());
     }
 
     @Test
