@@ -92,6 +92,9 @@ final class SetStatementRules {
                 return skipValue(lx, e);
             }
             name = v.substring(2).toLowerCase(Locale.ROOT);
+            // MariaDB's grammar gives @@name without a prefix its own scope (OPT_DEFAULT, i.e. session); a GLOBAL
+            // keyword earlier in the list applies only to plain names: SET GLOBAL a = 1, @@b = 2 sets session b.
+            effective = Scope.SESSION;
             int dot = name.indexOf('.');
             if (dot > 0) {
                 String prefix = name.substring(0, dot);

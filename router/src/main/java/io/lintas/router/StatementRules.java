@@ -87,7 +87,14 @@ final class StatementRules {
             case "START" -> {
                 if (f.word(1).equals("TRANSACTION")) {
                     type = "START_TRANSACTION";
-                    e.add(f.readOnly ? Effect.BEGIN_READ_ONLY_TRANSACTION : Effect.BEGIN_TRANSACTION);
+                    if (f.readOnly) {
+                        // A read-only transaction cannot write, so it may run whole on one reader (issue 3); the
+                        // session keeps every statement of it on the node that ran this one until it ends.
+                        route = Route.READ;
+                        e.add(Effect.BEGIN_READ_ONLY_TRANSACTION);
+                    } else {
+                        e.add(Effect.BEGIN_TRANSACTION);
+                    }
                 }
             }
             case "COMMIT" -> endTransaction(f, e);
