@@ -50,7 +50,7 @@ class BackendLostIT {
         String marker = Db.uniqueName("sleep");
         try (Connection bystander = Db.viaLintas(lintas);
              Connection victim = Db.viaLintas(lintas)) {
-            assertEquals(Sandbox.NODE3_PORT, Db.port(bystander));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(bystander));
             CompletableFuture<Object> result = CompletableFuture.supplyAsync(() -> {
                 try (Statement st = victim.createStatement();
                      ResultSet rs = st.executeQuery("SELECT /* " + marker + " */ SLEEP(30)")) {
@@ -80,7 +80,7 @@ class BackendLostIT {
         String marker = Db.uniqueName("stream");
         try (Connection bystander = Db.viaLintas(lintas);
              Connection victim = Db.viaLintas(lintas)) {
-            assertEquals(Sandbox.NODE3_PORT, Db.port(bystander));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(bystander));
             java.util.concurrent.atomic.AtomicLong rowsRead = new java.util.concurrent.atomic.AtomicLong();
             CompletableFuture<Object> result = CompletableFuture.supplyAsync(() -> {
                 try (Statement st = victim.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -179,10 +179,10 @@ class BackendLostIT {
     }
 
     private static void assertOthersUnaffected(Connection bystander) throws SQLException {
-        assertEquals(Sandbox.NODE3_PORT, Db.port(bystander), "an existing session still works");
+        assertEquals(Sandbox.NODE3_PORT, Db.writerPort(bystander), "an existing session still works");
         assertEquals(7, Db.scalarLong(bystander, "SELECT 3 + 4"));
         try (Connection fresh = Db.viaLintas(lintas)) {
-            assertEquals(Sandbox.NODE3_PORT, Db.port(fresh), "a new session works");
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(fresh), "a new session works");
         }
         assertTrue(lintas.isAlive());
     }

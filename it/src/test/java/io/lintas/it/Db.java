@@ -43,6 +43,11 @@ public final class Db {
         return DriverManager.getConnection(url(nodePort, ""), USER, PASSWORD);
     }
 
+    /** Where a statement that must run on the writer runs: {@code SELECT @@port} with the writer hint. */
+    public static int writerPort(Connection c) throws SQLException {
+        return (int) scalarLong(c, "/* lintas:writer */ SELECT @@port");
+    }
+
     /** Where a connection's statements run: {@code SELECT @@port}. */
     public static int port(Connection c) throws SQLException {
         return (int) scalarLong(c, "SELECT @@port");

@@ -42,7 +42,7 @@ class JdbcBasicsIT {
     void connectsAndRunsOnTheWriterNode3() throws SQLException {
         try (Connection c = Db.viaLintas(lintas)) {
             assertTrue(c.isValid(5));
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
             assertEquals("app", Db.scalarString(c, "SELECT DATABASE()"));
             assertTrue(Db.scalarString(c, "SELECT CURRENT_USER()").startsWith("app@"));
             assertEquals("node3", Db.scalarString(c, "SELECT @@wsrep_node_name"));
@@ -113,7 +113,7 @@ class JdbcBasicsIT {
             for (int i = 0; i < 5; i++) {
                 assertThrows(SQLException.class,
                     () -> DriverManager.getConnection(Db.url(lintas.port(), ""), "app", "wrong").close());
-                assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+                assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
             }
         }
     }
@@ -157,7 +157,7 @@ class JdbcBasicsIT {
                 () -> st.executeQuery("SELECT * FROM no_such_table_lintas"));
             assertEquals(1146, noTable.getErrorCode(), noTable::toString);
             assertEquals("42S02", noTable.getSQLState());
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
         }
     }
 

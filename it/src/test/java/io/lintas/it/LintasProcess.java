@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * failure this class reports, and {@link LintasLogOnFailure} adds it to failing tests.
  */
 public final class LintasProcess implements AutoCloseable {
-    private static final long READY_TIMEOUT_MS = 15_000;
+    private static final long READY_TIMEOUT_MS = 60_000;
     private static final int BIND_ATTEMPTS = 3;
     private static final Set<LintasProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -56,8 +56,15 @@ public final class LintasProcess implements AutoCloseable {
         // Tolerant by default: these tests share a 2-core machine with the cluster, and a false failover
         // would move writes off node3 in the middle of an unrelated test. Failover tests set their own.
         private List<String> monitor = List.of("timeout_ms: 1000", "max_failures: 3");
+        private final StringBuilder extraYaml = new StringBuilder();
 
         private Builder() {}
+
+        /** Appends top-level YAML (e.g. a {@code pool:}, {@code routing:} or {@code query_rules:} section). */
+        public Builder yaml(String text) {
+            extraYaml.append(text.endsWith("\n") ? text : text + "\n");
+            return this;
+        }
 
         /** Adds a node besides the sandbox's node1..node3 (e.g. one nobody listens on). */
         public Builder extraNode(String name, String host, int port) {
@@ -237,6 +244,7 @@ public final class LintasProcess implements AutoCloseable {
                 y.append("  ").append(line).append('\n');
             }
         }
+        y.append(config.extraYaml);
         return y.toString();
     }
 

@@ -41,10 +41,13 @@ class MariadbCliIT {
     }
 
     @Test
-    void selectPortPrints3313() throws Exception {
+    void selectPortPrintsAReaderAndAWriteRunsOnNode3() throws Exception {
         Exec.Result r = mariadbTcp("app", "app", "app", "-e", "select @@port");
         assertEquals(0, r.exitCode(), r::toString);
-        assertEquals(List.of("@@port", "3313"), r.stdout().lines().toList(), r::toString);
+        assertEquals("@@port", r.stdout().lines().toList().get(0), r::toString);
+        assertTrue(r.stdout().lines().toList().get(1).matches("331[12]"), r::toString);
+        Exec.Result w = mariadbTcp("app", "app", "app", "-N", "-B", "-e", "select @@port for update");
+        assertEquals(List.of("3313"), w.stdout().lines().toList(), w::toString);
     }
 
     @Test
@@ -75,7 +78,10 @@ class MariadbCliIT {
                     + "select 'first' as a; select id, v from " + table + " order by id; "
                     + "select @@port; select count(*) from " + table + "; drop table " + table);
             assertEquals(0, r.exitCode(), r::toString);
-            assertEquals(List.of("first", "1\tone", "2\ttwo", "3313", "2"), r.stdout().lines().toList(), r::toString);
+            List<String> lines = r.stdout().lines().toList();
+            assertEquals(List.of("first", "1\tone", "2\ttwo"), lines.subList(0, 3), r::toString);
+            assertTrue(lines.get(3).matches("331[12]"), r::toString);
+            assertEquals("2", lines.get(4), r::toString);
         } finally {
             Db.dropTables(table);
         }
@@ -94,7 +100,10 @@ class MariadbCliIT {
             "-P" + lintas.port(), "-uapp", "-papp", "app", "-N", "-B", "--force");
         Exec.Result forced = Exec.runWithInput(60, "select 'before';\nselect * from no_such_table_cli;\n"
             + "select 'after', @@port;\n", cmd.toArray(String[]::new));
-        assertEquals(List.of("before", "after\t3313"), forced.stdout().lines().toList(), forced::toString);
+        List<String> out = forced.stdout().lines().toList();
+        assertEquals(2, out.size(), forced::toString);
+        assertEquals("before", out.get(0), forced::toString);
+        assertTrue(out.get(1).matches("after\t331[12]"), forced::toString);
         assertTrue(forced.stderr().contains("ERROR 1146 (42S02) at line 2"), forced::toString);
     }
 
@@ -107,7 +116,7 @@ class MariadbCliIT {
         List<String> lines = r.stdout().lines().toList();
         assertEquals(1, lines.size(), r::toString);
         String[] cols = lines.get(0).split("\t");
-        assertEquals("3313", cols[0], r::toString);
+        assertTrue(cols[0].matches("331[12]"), r::toString);
         assertTrue(cols[1].startsWith("app@"), r::toString);
         assertEquals("app", cols[2], r::toString);
     }
@@ -130,7 +139,7 @@ class MariadbCliIT {
         assertEquals(2, lines.size(), r::toString);
         assertEquals("none", lines.get(0), r::toString);
         assertTrue(lines.get(1).startsWith("app\tapp2@"), r::toString);
-        assertTrue(lines.get(1).endsWith("\t3313"), r::toString);
+        assertTrue(lines.get(1).matches(".*\t331[12]"), r::toString);
     }
 
     @Test

@@ -93,7 +93,7 @@ class MultiResultIT {
             });
             assertEquals(1146, e.getErrorCode(), e::toString);
             assertTrue(seen.isEmpty() || seen.equals(List.of(10L)), "results before the error: " + seen);
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
             assertEquals(42, Db.scalarLong(c, "select 42"));
         }
     }
@@ -132,7 +132,7 @@ class MultiResultIT {
                 assertTrue(st.execute("CALL " + proc + "(5)"));
                 assertTwoResults(st, 5);
             }
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
         } finally {
             Db.dropProcedures(proc);
         }
@@ -152,7 +152,7 @@ class MultiResultIT {
                     assertTwoResults(ps, n);
                 }
             }
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
         } finally {
             Db.dropProcedures(proc);
         }
@@ -174,7 +174,7 @@ class MultiResultIT {
                 }
                 assertEquals(42, cs.getInt(2));
             }
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
         } finally {
             Db.dropProcedures(proc);
         }

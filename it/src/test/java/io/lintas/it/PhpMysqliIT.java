@@ -82,11 +82,11 @@ class PhpMysqliIT {
         assertEquals("true", r.get("changed"), raw);
         assertTrue(r.get("u2").startsWith("app2@"), raw);
         assertEquals("NULL", r.get("v2"), "the user variable is gone after COM_CHANGE_USER\n" + raw);
-        assertEquals("3313", r.get("p2"), raw);
+        assertTrue(r.get("p2").matches("331[12]"), "no longer pinned: reads go to a reader\n" + raw);
         assertEquals("app", r.get("d2"), raw);
         assertEquals("true", r.get("changed_back"), raw);
         assertTrue(r.get("u3").startsWith("app@"), raw);
-        assertEquals("3313", r.get("p3"), raw);
+        assertTrue(r.get("p3").matches("331[12]"), raw);
     }
 
     @Test
@@ -138,7 +138,7 @@ class PhpMysqliIT {
         assertEquals("0", r.get("exit"), raw);
         assertTrue(r.get("result").equals("false") || r.get("result").equals("exception"), raw);
         assertEquals("1045", r.get("errno"), raw);
-        assertEquals("3313", r.get("fresh"), raw);
+        assertTrue(r.get("fresh").matches("331[12]"), raw);
         assertTrue(lintas.isAlive());
     }
 

@@ -62,7 +62,7 @@ class ResetConnectionIT {
             assertEquals(1146, gone.getErrorCode(), "temporary table dropped by the reset: " + gone);
             // Same backend session (a reset, not a reconnect), still on the writer, still in schema app.
             assertEquals(threadBefore, Db.scalarLong(c, "SELECT CONNECTION_ID()"));
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
             assertEquals("app", Db.scalarString(c, "SELECT DATABASE()"));
             assertTrue(c.isValid(5));
         }
@@ -101,7 +101,7 @@ class ResetConnectionIT {
                 ((org.mariadb.jdbc.Connection) c).reset();
                 assertNull(Db.scalarString(c, "SELECT @v"));
             }
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
         }
     }
 }

@@ -68,11 +68,11 @@ class SlowClientStreamingIT {
             assertTrue(pauses > 10);
             assertTrue(lintas.isAlive(), "the proxy process survived");
             // The same session is in step after the big result.
-            assertEquals(Sandbox.NODE3_PORT, Db.port(c));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(c));
         }
         assertTrue(lintas.isAlive(), "the proxy process survived");
         try (Connection fresh = Db.viaLintas(lintas)) {
-            assertEquals(Sandbox.NODE3_PORT, Db.port(fresh));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(fresh));
         }
         String log = lintas.log();
         assertFalse(log.contains("OutOfMemoryError") || log.contains("OutOfDirectMemoryError"),
@@ -101,7 +101,7 @@ class SlowClientStreamingIT {
         }
         assertTrue(lintas.isAlive());
         try (Connection fresh = Db.viaLintas(lintas)) {
-            assertEquals(Sandbox.NODE3_PORT, Db.port(fresh));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(fresh));
         }
         // No backend connection is left streaming the abandoned results on node3.
         try (Connection node3 = Db.direct(Sandbox.NODE3_PORT)) {

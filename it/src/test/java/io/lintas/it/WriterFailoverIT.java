@@ -38,12 +38,19 @@ class WriterFailoverIT {
             assertEquals(Sandbox.NODE3_PORT, writerPort(back));
             assertEquals(Sandbox.NODE3_PORT, writerPort(stay));
 
-            try (Connection onNode3 = Db.viaLintas(back)) {
-                assertEquals(Sandbox.NODE3_PORT, Db.port(onNode3));
+            String table = Db.uniqueName("failover");
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + table + " (v INT, port INT)");
+            }
+            try (Connection onNode3 = Db.viaLintas(back); Connection stateless = Db.viaLintas(back)) {
+                // A transaction ties onNode3 to node3; stateless holds nothing between statements.
+                onNode3.setAutoCommit(false);
+                assertEquals(Sandbox.NODE3_PORT, Db.writerPort(onNode3));
+                assertEquals(Sandbox.NODE3_PORT, Db.writerPort(stateless));
                 long killedAt = System.nanoTime();
                 sandbox(60, "kill", "3");
 
-                // The session whose node died gets an error at once, not after a TCP timeout.
+                // The session whose transaction died with node3 gets an error at once, not after a TCP timeout.
                 long t0 = System.nanoTime();
                 SQLException e = assertThrows(SQLException.class, () -> {
                     try (Statement st = onNode3.createStatement()) {
@@ -52,6 +59,12 @@ class WriterFailoverIT {
                 });
                 long errorMs = (System.nanoTime() - t0) / 1_000_000;
                 assertTrue(errorMs < 2000, "error after " + errorMs + " ms: " + e);
+
+                // A session without state just goes on: its next write waits for the new writer and runs there.
+                try (Statement st = stateless.createStatement()) {
+                    st.executeUpdate("INSERT INTO " + table + " VALUES (1, @@port)");
+                }
+                assertEquals(Sandbox.NODE2_PORT, Db.scalarLong(stateless, "SELECT port FROM " + table + " WHERE v = 1"));
 
                 // New sessions go to node2, the next node of the writer order.
                 awaitWriter(back, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(20));
@@ -70,6 +83,7 @@ class WriterFailoverIT {
             int kept = writerPort(stay);
             assertTrue(kept == Sandbox.NODE2_PORT || kept == Sandbox.NODE1_PORT, "without failback writes stay off node3: " + kept);
             assertTrue(back.log().contains("node=node3 state ONLINE -> OFFLINE_HARD"), "the state change is logged");
+            Db.dropTables(table);
         }
     }
 
@@ -79,7 +93,8 @@ class WriterFailoverIT {
         try (LintasProcess lintas = LintasProcess.builder().name("WriterFailoverIT-frozen")
                  .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2").start();
              Connection onNode3 = Db.viaLintas(lintas)) {
-            assertEquals(Sandbox.NODE3_PORT, Db.port(onNode3));
+            onNode3.setAutoCommit(false);
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(onNode3));
             sandbox(60, "pause", "3");
             try {
                 // SIGSTOP sends no RST: without the monitor this statement would wait for the client's socket timeout.
@@ -102,7 +117,7 @@ class WriterFailoverIT {
 
     private static int writerPort(LintasProcess lintas) throws SQLException {
         try (Connection c = Db.viaLintas(lintas)) {
-            return Db.port(c);
+            return Db.writerPort(c);
         }
     }
 

@@ -71,7 +71,7 @@ public final class ProxyServer implements AutoCloseable {
         Topology topology = Topology.initial(config.writerOrder(), config.readers());
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
             new ServerIdentity(config.proxy().serverVersion()), pool, new QueryClassifier(), config.routing(),
-            config.backend());
+            config.backend(), config.queryRules());
         this.monitor = config.monitor().enabled()
             ? new GaleraMonitor(config.monitor().settings(), config.nodes(), config.writerOrder(), config.readers())
             : null;

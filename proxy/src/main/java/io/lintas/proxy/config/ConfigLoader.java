@@ -1,6 +1,9 @@
 package io.lintas.proxy.config;
 
 import io.lintas.pool.PoolConfig;
+import io.lintas.router.rules.InvalidQueryRuleException;
+import io.lintas.router.rules.QueryRule;
+import io.lintas.router.rules.QueryRuleSet;
 import io.lintas.pool.PoolSettings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -115,11 +118,12 @@ public final class ConfigLoader {
         int maxStatements = intIn(problems, "backend.max_prepared_statements", b.maxPreparedStatements(), 256, 1, 1_000_000);
         PoolConfig pool = pool(raw.pool(), raw.nodes(), connectTimeout, problems);
         LintasConfig.RoutingSettings routing = routing(raw.routing(), raw.nodes(), problems);
+        QueryRuleSet rules = queryRules(raw.queryRules(), routing, problems);
 
         return new LintasConfig(
             new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads),
             users, List.copyOf(nodes.values()), writerOrder, readers,
-            new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, monitor);
+            new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, rules, monitor);
     }
 
     private static PoolConfig pool(Map<String, Object> global, List<RawConfig.Node> nodes, int connectTimeout,
@@ -178,6 +182,43 @@ public final class ConfigLoader {
         }
         return new LintasConfig.RoutingSettings(writerHg, readerHg, consistency,
             r.readsFallBackToWriter() == null || r.readsFallBackToWriter(), failoverWait, weights);
+    }
+
+    private static QueryRuleSet queryRules(List<RawConfig.QueryRule> raw, LintasConfig.RoutingSettings routing,
+                                           List<String> problems) {
+        if (raw == null || raw.isEmpty()) {
+            return QueryRuleSet.EMPTY;
+        }
+        List<QueryRule> rules = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String at = "query_rules[" + i + "]";
+            RawConfig.QueryRule r = raw.get(i);
+            if (r == null) {
+                problems.add("bad value at '" + at + "': empty entry");
+                continue;
+            }
+            if (r.ruleId() == null) {
+                problems.add("missing key '" + at + ".rule_id'");
+                continue;
+            }
+            Integer hg = r.destinationHostgroup();
+            if (hg != null && hg != routing.writerHostgroup() && hg != routing.readerHostgroup()) {
+                problems.add("bad value at '" + at + ".destination_hostgroup': '" + hg + "' (must be the writer hostgroup "
+                    + routing.writerHostgroup() + " or the reader hostgroup " + routing.readerHostgroup() + ")");
+            }
+            rules.add(new QueryRule(r.ruleId(), r.active() == null || r.active(), r.username(), r.schemaname(),
+                r.flagIn() == null ? 0 : r.flagIn(), r.flagOut(), r.matchDigest(), r.matchPattern(),
+                r.negateMatchPattern() != null && r.negateMatchPattern(), r.replacePattern(), hg, r.errorMsg(),
+                r.apply() != null && r.apply(), r.comment()));
+        }
+        try {
+            return QueryRuleSet.compile(rules);
+        } catch (InvalidQueryRuleException e) {
+            for (String problem : e.problems()) {
+                problems.add("bad value in 'query_rules': " + problem);
+            }
+            return QueryRuleSet.EMPTY;
+        }
     }
 
     private static List<UserAccount> users(List<RawConfig.User> raw, List<String> problems) {

@@ -1,6 +1,7 @@
 package io.lintas.proxy.config;
 
 import io.lintas.pool.PoolConfig;
+import io.lintas.router.rules.QueryRuleSet;
 import java.util.Map;
 
 import io.lintas.monitor.BackendNode;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<BackendNode> nodes,
                            List<BackendNode> writerOrder, List<BackendNode> readers, BackendSettings backend,
-                           PoolConfig pool, RoutingSettings routing, MonitorConfig monitor) {
+                           PoolConfig pool, RoutingSettings routing, QueryRuleSet queryRules, MonitorConfig monitor) {
 
     public LintasConfig {
         users = List.copyOf(users);

@@ -15,6 +15,7 @@ record RawConfig(
     @JsonProperty("backend") Backend backend,
     @JsonProperty("pool") Map<String, Object> pool,
     @JsonProperty("routing") Routing routing,
+    @JsonProperty("query_rules") List<QueryRule> queryRules,
     @JsonProperty("monitor") Monitor monitor) {
 
     record Proxy(
@@ -39,6 +40,22 @@ record RawConfig(
         @JsonProperty("port") Integer port,
         @JsonProperty("weight") Integer weight,
         @JsonProperty("pool") Map<String, Object> pool) {}
+
+    record QueryRule(
+        @JsonProperty("rule_id") Integer ruleId,
+        @JsonProperty("active") Boolean active,
+        @JsonProperty("username") String username,
+        @JsonProperty("schemaname") String schemaname,
+        @JsonProperty("flagIN") Integer flagIn,
+        @JsonProperty("flagOUT") Integer flagOut,
+        @JsonProperty("match_digest") String matchDigest,
+        @JsonProperty("match_pattern") String matchPattern,
+        @JsonProperty("negate_match_pattern") Boolean negateMatchPattern,
+        @JsonProperty("replace_pattern") String replacePattern,
+        @JsonProperty("destination_hostgroup") Integer destinationHostgroup,
+        @JsonProperty("error_msg") String errorMsg,
+        @JsonProperty("apply") Boolean apply,
+        @JsonProperty("comment") String comment) {}
 
     record Routing(
         @JsonProperty("writer_hostgroup") Integer writerHostgroup,

@@ -19,7 +19,9 @@ import io.lintas.proxy.config.UserAccount;
 import io.lintas.router.Classification;
 import io.lintas.router.Effect;
 import io.lintas.router.KillStatement;
-import io.lintas.router.Route;
+import io.lintas.router.SetScope;
+import io.lintas.router.rules.QueryRuleSet;
+import io.lintas.router.rules.RuleOutcome;
 import io.lintas.wire.Capabilities;
 import io.lintas.wire.Command;
 import io.lintas.wire.ErrorCode;
@@ -140,6 +142,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private BackendNode cmdExcluded;
     private boolean cmdOnReader;
     private long cmdDeadlineNanos;
+    private long cmdStartNanos;
     private ClientStatement cmdStatement;
     private String prepareSql;
     private Classification prepareClass;
@@ -537,7 +540,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         prepareSeen = false;
         responseStarted = false;
         lastInsertIdSeen = 0;
-        cmdDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.routing().failoverWaitMs());
+        cmdStartNanos = System.nanoTime();
+        cmdDeadlineNanos = cmdStartNanos + TimeUnit.MILLISECONDS.toNanos(context.routing().failoverWaitMs());
     }
 
     private void startQuery(Packet frame) {
@@ -552,8 +556,46 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
         }
         Classification c = context.classifier().classify(sql);
-        classify(c);
+        QueryRuleSet rules = context.rules();
+        if (!rules.isEmpty()) {
+            RuleOutcome outcome = rules.evaluate(username, expected.schema(), sql, c.digestText());
+            if (outcome.errorMessage() != null) {
+                ReferenceCountUtil.release(frame);
+                sendError(ErrPacket.of(ErrorCode.ER_NOT_ALLOWED_COMMAND, outcome.errorMessage()), 1);
+                return;
+            }
+            if (outcome.rewrittenQuery() != null && !frame.hasContinuation()) {
+                sql = outcome.rewrittenQuery();
+                frame = queryFrame(frame, sql);
+                c = context.classifier().classify(sql);
+            }
+            classify(c);
+            Integer hg = outcome.destinationHostgroup();
+            if (hg != null && held == null) {
+                // The operator's rule decides, unless the session's state ties it to its connection.
+                cmdRead = hg == context.routing().readerHostgroup() && autocommit;
+            }
+        } else {
+            classify(c);
+        }
+        if (c.has(Effect.SESSION_VARIABLE) && !frame.hasContinuation()) {
+            // MariaDB does not report SET @@var=... (no scope) to the session tracker; @@session.var it does.
+            String scoped = SetScope.scopeAssignments(sql);
+            if (scoped != null) {
+                frame = queryFrame(frame, scoped);
+            }
+        }
         dispatch(frame);
+    }
+
+    /** A COM_QUERY frame with {@code sql}; releases {@code original}. */
+    private Packet queryFrame(Packet original, String sql) {
+        byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = PacketWriter.begin(ctx.alloc(), 1 + bytes.length);
+        out.writeByte(Command.COM_QUERY).writeBytes(bytes);
+        Packet rebuilt = new Packet(PacketWriter.finish(out, 0));
+        original.release();
+        return rebuilt;
     }
 
     /** Sets the command's route and session effects from its classification. */
@@ -1106,6 +1148,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else if (!cmdRead && !cmdSessionOnly && cmdType != Command.COM_STMT_PREPARE
             && cmdType != Command.COM_STMT_FETCH && cmdType != Command.COM_STMT_RESET) {
             writeEpoch++;
+        }
+        if (cmdClass != null && cmdClass.digestId() != 0) {
+            int hostgroup = cmdOnReader ? context.routing().readerHostgroup() : context.routing().writerHostgroup();
+            context.digests().record(cmdClass.digestId(), cmdClass.digestText(), hostgroup, username, expected.schema(),
+                (System.nanoTime() - cmdStartNanos) / 1000);
         }
         runningNode = null;
         runningThread = -1;

@@ -7,6 +7,8 @@ import io.lintas.pool.BackendPool;
 import io.lintas.proxy.config.LintasConfig;
 import io.lintas.router.QueryClassifier;
 import io.lintas.router.balance.ReaderBalancer;
+import io.lintas.router.rules.QueryRuleSet;
+import io.lintas.router.stats.DigestStats;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +27,10 @@ public final class ProxyContext {
     private final ReaderBalancer balancer;
     private final LintasConfig.RoutingSettings routing;
     private final LintasConfig.BackendSettings backend;
+    private final AtomicReference<QueryRuleSet> rules;
+    private final DigestStats digests = new DigestStats(DIGEST_ENTRIES);
+    /** Distinct (digest, hostgroup, user, schema) keys kept in the digest statistics. */
+    public static final int DIGEST_ENTRIES = 10_000;
     /**
      * Client connection ids start here, far above the thread ids a database node hands out, so an id a client
      * got from Lintas (greeting, {@code KILL}) can never be mistaken for a node's thread id (CONNECTION_ID())
@@ -40,7 +46,7 @@ public final class ProxyContext {
     /** Creates the shared context. */
     public ProxyContext(LintasConfig.ProxySettings settings, UserDirectory users, Topology topology,
                         ServerIdentity identity, BackendPool pool, QueryClassifier classifier,
-                        LintasConfig.RoutingSettings routing, LintasConfig.BackendSettings backend) {
+                        LintasConfig.RoutingSettings routing, LintasConfig.BackendSettings backend, QueryRuleSet rules) {
         this.settings = settings;
         this.users = new AtomicReference<>(users);
         this.topology = new AtomicReference<>(topology);
@@ -50,6 +56,22 @@ public final class ProxyContext {
         this.routing = routing;
         this.backend = backend;
         this.balancer = new ReaderBalancer(routing.weights());
+        this.rules = new AtomicReference<>(rules);
+    }
+
+    /** The query rules in force (swapped whole at runtime). */
+    public QueryRuleSet rules() {
+        return rules.get();
+    }
+
+    /** Replaces the query rules; the next statement of every session uses the new set. */
+    public void setRules(QueryRuleSet next) {
+        rules.set(next);
+    }
+
+    /** Per-digest statement statistics. */
+    public DigestStats digests() {
+        return digests;
     }
 
     /** The backend connection pool. */
