@@ -64,7 +64,8 @@ public final class AdminServer implements AutoCloseable {
             close();
             throw new IOException("cannot create the admin tables: " + e.getCause().getMessage(), e.getCause());
         }
-        AdminSession.Shared shared = new AdminSession.Shared(settings.username(), settings.passwordStage2(), engine, sqlExecutor);
+        AdminSession.Shared shared = new AdminSession.Shared(settings.username(), settings.passwordStage2(), engine, sqlExecutor,
+            System.nanoTime());
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-admin", true), NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
             .group(group)

@@ -47,6 +47,10 @@ class AdminCommandParserTest {
         assertEquals(new AdminCommand.ShowTables("stats", "stats%"), AdminCommandParser.parse("SHOW TABLES FROM stats LIKE 'stats%'"));
         assertInstanceOf(AdminCommand.Sql.class, AdminCommandParser.parse("SELECT * FROM mysql_servers"));
         assertInstanceOf(AdminCommand.Refused.class, AdminCommandParser.parse("DROP TABLE mysql_servers"));
+        assertEquals(new AdminCommand.Sql("SHOW COLUMNS FROM mysql_servers"), AdminCommandParser.parse("DESCRIBE mysql_servers"));
+        assertEquals(new AdminCommand.Sql("SELECT \"user\", db FROM stats_mysql_processlist WHERE \"user\" = 'user' AND USER() <> ''"),
+            AdminCommandParser.parse("SELECT user, db FROM stats_mysql_processlist WHERE user = 'user' AND USER() <> ''"));
+        assertEquals(new AdminCommand.Sql("SELECT username FROM mysql_users"), AdminCommandParser.parse("SELECT username FROM mysql_users"));
         assertInstanceOf(AdminCommand.Refused.class, AdminCommandParser.parse("SELECT CSVWRITE('/tmp/x', 'SELECT 1')"));
     }
 }

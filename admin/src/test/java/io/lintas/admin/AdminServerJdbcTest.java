@@ -249,6 +249,8 @@ class AdminServerJdbcTest {
             assertTrue(query(c, "SHOW CREATE TABLE mysql_servers").get(0).get(1).startsWith("CREATE TABLE mysql_servers ("));
             assertEquals(2, query(c, "SHOW STATUS").size());
             assertEquals(1, query(c, "SHOW FULL PROCESSLIST").size());
+            assertEquals(List.of(List.of("app", "SELECT SLEEP(10)")), query(c, "SELECT user, info FROM stats_mysql_processlist"));
+            assertEquals("hostgroup_id", query(c, "DESCRIBE mysql_servers").get(0).get(0));
             c.setCatalog("stats");
             assertEquals("stats", query(c, "SELECT DATABASE()").get(0).get(0));
             assertThrows(SQLException.class, () -> c.setCatalog("nope"));

@@ -58,7 +58,8 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
     private enum State { HANDSHAKE, AUTH_SWITCH, READY, CLOSED }
 
     /** Shared by every session of one server. */
-    public record Shared(String username, byte[] passwordStage2, AdminSqlEngine engine, Executor sqlExecutor) {}
+    public record Shared(String username, byte[] passwordStage2, AdminSqlEngine engine, Executor sqlExecutor,
+                         long startedAtNanos) {}
 
     private final Shared shared;
     private final long connectionId;
@@ -213,7 +214,10 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
                 case Command.COM_FIELD_LIST -> ctx.writeAndFlush(writer.endOfFieldList(1));
                 case Command.COM_STATISTICS -> {
                     ByteBuf b = PacketWriter.begin(ctx.alloc(), 32);
-                    b.writeCharSequence("Lintas admin interface", StandardCharsets.UTF_8);
+                    // The layout MySQL uses, which the mariadb CLI's "status" prints.
+                    long uptime = (System.nanoTime() - shared.startedAtNanos()) / 1_000_000_000L;
+                    b.writeCharSequence("Uptime: " + uptime + "  Threads: 1  Questions: 0  Slow queries: 0  Opens: 0"
+                        + "  Open tables: 0  Queries per second avg: 0.000", StandardCharsets.UTF_8);
                     ctx.writeAndFlush(PacketWriter.finish(b, 1));
                 }
                 default -> ctx.writeAndFlush(writer.message(new ErrPacket(ER_UNKNOWN_COM_ERROR, "08S01",

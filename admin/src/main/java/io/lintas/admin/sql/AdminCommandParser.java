@@ -32,6 +32,9 @@ public final class AdminCommandParser {
     private static final Pattern SET = Pattern.compile("SET\\s.*", FLAGS);
     private static final Pattern TRANSACTION = Pattern.compile(
         "(BEGIN|START\\s+TRANSACTION|COMMIT|ROLLBACK)(\\s+WORK)?(\\s.*)?", FLAGS);
+    private static final Pattern DESCRIBE = Pattern.compile("(?:DESCRIBE|DESC)\\s+([`\\w.]+)", FLAGS);
+    /** A bare {@code user} identifier (processlist column), which H2 would read as CURRENT_USER. */
+    private static final Pattern BARE_USER = Pattern.compile("(?<![\\w.\"`])user(?![\\w\"`])(?!\\s*\\()", Pattern.CASE_INSENSITIVE);
     private static final Pattern USE = Pattern.compile("USE\\s+`?(\\w+)`?", FLAGS);
     private static final Pattern SELECT_LIST = Pattern.compile("SELECT\\s+(.+?)(?:\\s+LIMIT\\s+\\d+)?", FLAGS);
     private static final Pattern SESSION_ITEM = Pattern.compile(
@@ -93,6 +96,9 @@ public final class AdminCommandParser {
         if ((m = USE.matcher(sql)).matches()) {
             return new AdminCommand.Use(m.group(1).toLowerCase(Locale.ROOT));
         }
+        if ((m = DESCRIBE.matcher(sql)).matches()) {
+            return new AdminCommand.Sql("SHOW COLUMNS FROM " + m.group(1));
+        }
         AdminCommand.SelectSessionValues session = sessionSelect(sql);
         if (session != null) {
             return session;
@@ -109,7 +115,39 @@ public final class AdminCommandParser {
         if (DANGEROUS.matcher(sql).find()) {
             return new AdminCommand.Refused(AdminErrors.NOT_SUPPORTED, "Lintas admin: file and link functions are disabled");
         }
-        return new AdminCommand.Sql(sql);
+        return new AdminCommand.Sql(quoteBareUser(sql));
+    }
+
+    /**
+     * Quotes bare {@code user} identifiers outside string literals: ProxySQL's processlist has a column of that
+     * name, and H2 would otherwise read it as the CURRENT_USER function.
+     */
+    static String quoteBareUser(String sql) {
+        if (!sql.toLowerCase(Locale.ROOT).contains("user")) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length() + 8);
+        int i = 0;
+        while (i < sql.length()) {
+            char ch = sql.charAt(i);
+            if (ch == '\'' || ch == '"' || ch == '`') {
+                int end = i + 1;
+                while (end < sql.length() && sql.charAt(end) != ch) {
+                    end += sql.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(end + 1, sql.length());
+                out.append(sql, i, end);
+                i = end;
+                continue;
+            }
+            int next = i;
+            while (next < sql.length() && "'\"`".indexOf(sql.charAt(next)) < 0) {
+                next++;
+            }
+            out.append(BARE_USER.matcher(sql.substring(i, next)).replaceAll("\"user\""));
+            i = next;
+        }
+        return out.toString();
     }
 
     /** Drops leading comments, surrounding blanks and trailing semicolons. */
