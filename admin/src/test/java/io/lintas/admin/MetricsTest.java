@@ -97,6 +97,11 @@ class MetricsTest {
             assertEquals(5.0, after.get("lintas_pool_connections{node=\"node3\",state=\"free\"}"));
             assertEquals(7.0, after.get("lintas_pool_connects_total{node=\"node3\",result=\"ok\"}"));
 
+            metrics.removeNode("node3");
+            Map<String, Double> removed = parse(get(server.port(), "/metrics"));
+            assertFalse(removed.keySet().stream().anyMatch(k -> k.contains("node=\"node3\"")), "node3's series are gone");
+            assertFalse(removed.isEmpty());
+
             HttpResponse<String> notFound = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/other")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, notFound.statusCode());

@@ -116,6 +116,21 @@ public final class LintasMetrics {
         return m != null ? m : nodes.computeIfAbsent(node, n -> new NodeMeters(registry, n));
     }
 
+    /**
+     * Unregisters the meters of a node removed from the configuration, so that its series disappear instead of
+     * showing a stale state; a later {@link #forNode} registers it afresh. Handles held for it stop reporting.
+     */
+    public void removeNode(String node) {
+        if (nodes.remove(node) == null) {
+            return;
+        }
+        for (io.micrometer.core.instrument.Meter m : List.copyOf(registry.getMeters())) {
+            if (node.equals(m.getId().getTag("node"))) {
+                registry.remove(m);
+            }
+        }
+    }
+
     /** Counts one ERR sent to a client. */
     public void error(int code) {
         if (code <= 0 || code >= MAX_ERROR_CODE) {

@@ -54,6 +54,8 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
         | Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.CLIENT_MULTI_RESULTS;
     private static final int STATUS = ServerStatus.AUTOCOMMIT;
     private static final int ER_UNKNOWN_COM_ERROR = 1047;
+    /** A client that has not logged in by then is closed, so idle half-open connections do not pile up. */
+    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
 
     private enum State { HANDSHAKE, AUTH_SWITCH, READY, CLOSED }
 
@@ -90,6 +92,12 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
         HandshakeV10 greeting = new HandshakeV10(SessionVariables.VERSION, connectionId, scramble, SERVER_CAPABILITIES,
             ResultSetWriter.UTF8MB4_GENERAL_CI, STATUS, NativePassword.PLUGIN_NAME);
         ctx.writeAndFlush(greeting.toFrame(ctx.alloc(), 0, SERVER_CAPABILITIES));
+        ctx.executor().schedule(() -> {
+            if (state == State.HANDSHAKE || state == State.AUTH_SWITCH) {
+                log.info("admin conn={} client={} did not log in within {} ms, closing", connectionId, remote, HANDSHAKE_TIMEOUT_MS);
+                failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", state == State.HANDSHAKE ? 2 : 4);
+            }
+        }, HANDSHAKE_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class AdminSchema {
     public static final String STATS = "stats";
     /** Schema of the monitor logs. */
     public static final String MONITOR = "monitor";
+    /** Longest an admin statement may run in H2 before it is cancelled. */
+    static final int QUERY_TIMEOUT_MS = 30_000;
     /** Schemas shown by SHOW DATABASES, in ProxySQL's order. */
     public static final List<String> SCHEMAS = List.of(MAIN, STATS, MONITOR);
 
@@ -166,6 +168,8 @@ public final class AdminSchema {
             }
             s.execute("SET SCHEMA " + MAIN);
             s.execute("SET SCHEMA_SEARCH_PATH " + String.join(", ", SCHEMAS));
+            // One SQL thread serves every admin connection: a runaway query must not hold it for long.
+            s.execute("SET QUERY_TIMEOUT " + QUERY_TIMEOUT_MS);
         }
     }
 
