@@ -10,7 +10,11 @@ import java.util.List;
  */
 public interface AdminRuntime {
 
-    /** The configuration in force, as rows (servers with their current monitor state as {@code status}). */
+    /**
+     * The configuration in force, as it was applied: a server's {@code status} is the configured one, not the
+     * monitor's verdict (that one belongs in {@link #connectionPool()}), so that {@code SAVE … TO MEMORY} and
+     * {@code SAVE … TO DISK} never persist a node as OFFLINE_HARD just because it was down at that moment.
+     */
     RuntimeConfigRows runtimeConfig();
 
     /**

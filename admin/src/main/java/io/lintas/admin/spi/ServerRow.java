@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One row of {@code mysql_servers}: a database node in a hostgroup.
  *
- * @param status ONLINE, SHUNNED, OFFLINE_SOFT or OFFLINE_HARD (configured state in memory; the monitor's
- *               verdict in {@code runtime_mysql_servers})
+ * @param status ONLINE, SHUNNED, OFFLINE_SOFT or OFFLINE_HARD as configured (an operator takes a node out with
+ *               OFFLINE_SOFT/OFFLINE_HARD); the monitor's verdict is reported in stats_mysql_connection_pool
  */
 public record ServerRow(int hostgroupId, String hostname, int port, String status, int weight, int maxConnections,
                         String comment) {
