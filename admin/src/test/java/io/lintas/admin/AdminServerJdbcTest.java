@@ -131,6 +131,16 @@ class AdminServerJdbcTest {
     }
 
     @Test
+    void runtimeIsCalledOnTheAdminSqlThreadOnly() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("LOAD MYSQL SERVERS TO RUNTIME");
+            query(c, "SELECT * FROM stats_mysql_connection_pool");
+        }
+        assertFalse(runtime.callerThreads.isEmpty());
+        assertTrue(runtime.callerThreads.stream().allMatch(t -> t.startsWith("lintas-admin-sql")), runtime.callerThreads.toString());
+    }
+
+    @Test
     void invalidConfigIsRejectedWhole() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO mysql_servers (hostgroup_id, hostname, port) VALUES (20, '127.0.0.1', 3315)");

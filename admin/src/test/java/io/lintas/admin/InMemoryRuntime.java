@@ -29,6 +29,8 @@ final class InMemoryRuntime implements AdminRuntime {
     volatile RuntimeConfigRows disk = initial();
     final List<RuntimeConfigRows> applied = new CopyOnWriteArrayList<>();
     final List<String> kills = new CopyOnWriteArrayList<>();
+    /** Names of the threads the admin called the runtime on. */
+    final Set<String> callerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<StatsRows.QueryDigest> digests = new CopyOnWriteArrayList<>();
 
     InMemoryRuntime() {
@@ -56,11 +58,13 @@ final class InMemoryRuntime implements AdminRuntime {
 
     @Override
     public RuntimeConfigRows runtimeConfig() {
+        callerThreads.add(Thread.currentThread().getName());
         return running;
     }
 
     @Override
     public void apply(RuntimeConfigRows config) throws InvalidConfigException {
+        callerThreads.add(Thread.currentThread().getName());
         validate(config);
         applied.add(config);
         running = config;
@@ -115,6 +119,7 @@ final class InMemoryRuntime implements AdminRuntime {
 
     @Override
     public List<StatsRows.ConnectionPool> connectionPool() {
+        callerThreads.add(Thread.currentThread().getName());
         return List.of(new StatsRows.ConnectionPool(10, "127.0.0.1", 3313, "ONLINE", 2, 5, 7, 1, 4, 1234, 56789, 98765, 310),
             new StatsRows.ConnectionPool(20, "127.0.0.1", 3311, "ONLINE", 0, 3, 3, 0, 1, 77, 1000, 2000, 290));
     }
