@@ -247,7 +247,8 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
     w(f"- **Date:** {meta.get('date')}")
     w(f"- **Command:** `{meta.get('command')}`")
     w(f"- **Machine:** {meta.get('nproc')} CPUs ({meta.get('cpu')}), {meta.get('mem')} RAM, Linux "
-      f"{meta.get('kernel')}; the database nodes, the proxies and the sysbench client share it.")
+      f"{meta.get('kernel')}; the database nodes, the proxies and the sysbench client share it "
+      f"(load average {meta.get('load')}).")
     w(f"- **Versions:** MariaDB {meta.get('mariadb')} with Galera {meta.get('galera')} (3-node sandbox, "
       f"`bin/lintas-sandbox`); {meta.get('sysbench')}; {meta.get('haproxy')}; {meta.get('shardingsphere')}; "
       f"Java {meta.get('java')}; Lintas at commit {meta.get('lintas')}"
@@ -421,7 +422,7 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
     w("## Reproducing")
     w("")
     w("```sh")
-    w("bin/lintas-bench                      # full run: 3 rounds x 10 s, warm-up, connect and memory tests (~15 min)")
+    w("bin/lintas-bench                      # full run: 3 rounds x 8 s, warm-up, connect and memory tests (about 15 min)")
     w("bin/lintas-bench --duration 5 --rounds 1 --idle 1000 --busy 100 --report -   # smoke run, report in it/bench/results/ only")
     w("bin/lintas-bench --help               # every option (targets, workloads, threads, durations)")
     w("```")
