@@ -19,6 +19,7 @@ TARGETS = ["direct", "haproxy", "lintas", "shardingsphere"]
 NAMES = {"direct": "direct (node3)", "haproxy": "HAProxy (TCP)", "lintas": "Lintas",
          "shardingsphere": "ShardingSphere-Proxy"}
 PROXIES = ["haproxy", "lintas", "shardingsphere"]
+COLORS = {"direct": "#8c8c8c", "haproxy": "#e69f00", "lintas": "#0072b2", "shardingsphere": "#d55e00"}
 
 
 def read_kv(path):
@@ -175,7 +176,7 @@ def charts(summary, csum, chart_dir, work_dir):
     made = []
     cases = list(summary)
 
-    def histogram(name, title, ylabel, targets, value, labels):
+    def histogram(name, title, ylabel, targets, value, labels, log=False):
         cols = [t for t in targets if any(t in summary[c] for c in cases)]
         if not cols:
             return
@@ -188,9 +189,11 @@ def charts(summary, csum, chart_dir, work_dir):
                     v = value(summary[c].get(t)) if summary[c].get(t) else None
                     vals.append("NaN" if v is None else f"{v:.3f}")
                 f.write(f'"{label}" ' + " ".join(vals) + "\n")
-        plot(name, title, ylabel, dat, len(cols))
+        plot(name, title, ylabel, dat, cols, log)
 
-    def plot(name, title, ylabel, dat, ncols):
+    def plot(name, title, ylabel, dat, cols, log=False):
+        series = ", ".join(f'"{dat}" using {i + 2}:xtic(1) title columnheader({i + 2}) lc rgb "{COLORS[t]}"'
+                           for i, t in enumerate(cols))
         png = os.path.join(chart_dir, name + ".png")
         script = f"""
 set terminal pngcairo noenhanced size 1000,520 font "DejaVu Sans,10"
@@ -203,9 +206,9 @@ set style fill solid 0.85 border -1
 set boxwidth 0.9
 set key top right
 set grid ytics
-set yrange [0:*]
+{"set logscale y" if log else "set yrange [0:*]"}
 set xtics nomirror
-plot for [i=2:{ncols + 1}] "{dat}" using i:xtic(1) title columnheader(i)
+plot {series}
 """
         gp = os.path.join(work_dir, name + ".gp")
         with open(gp, "w", encoding="utf-8") as f:
@@ -220,7 +223,7 @@ plot for [i=2:{ncols + 1}] "{dat}" using i:xtic(1) title columnheader(i)
     histogram("throughput", "sysbench throughput by target (median over rounds)", "queries per second",
               TARGETS, lambda s: s["qps"], labels)
     histogram("cpu_per_query", "proxy process CPU time per query (utime+stime from /proc, median)",
-              "microseconds per query", PROXIES, lambda s: s["cpu_us"], labels)
+              "microseconds per query (log scale)", PROXIES, lambda s: s["cpu_us"], labels, log=True)
     if csum:
         dat = os.path.join(work_dir, "connect.dat")
         cols = [t for t in TARGETS if t in csum]
@@ -229,7 +232,7 @@ plot for [i=2:{ncols + 1}] "{dat}" using i:xtic(1) title columnheader(i)
             f.write('"connect, 3 queries, quit" ' + " ".join(
                 "NaN" if csum[t]["cps"] is None else f"{csum[t]['cps']:.1f}" for t in cols) + "\n")
         plot("connect_per_request", "connect-per-request, 32 concurrent clients (median over rounds)",
-             "connections per second", dat, len(cols))
+             "connections per second", dat, cols)
     return made
 
 
@@ -263,7 +266,8 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
       f"{meta.get('tables')} tables × {meta.get('table_size')} rows prepared once through node3; the order of "
       "the targets rotates from round to round. Before round 1 each target is warmed up (not recorded): "
       f"`oltp_point_select` at 8 threads in chunks of {meta.get('warmup')} s until the proxy's CPU per query "
-      f"is within 10% of the previous chunk (at most {meta.get('warmup_chunks')} chunks), then one chunk of "
+      "stops improving (two chunks in a row within 10% of the best chunk so far; at most "
+      f"{meta.get('warmup_chunks')} chunks), then one chunk of "
       "`oltp_read_only`" + (f" ({warm_text})." if warm_text else "."))
     w("")
     w("## Targets")
@@ -396,11 +400,15 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
         rss = int(memory["idle_rss_kb"]) / 1024
         opened = int(memory.get("idle_open", "0"))
         measured = f"{rss:,.0f} MB with {opened:,} of {int(memory.get('idle_requested', '0')):,} open"
-        checks.append(("10,000 idle connections < 300 MB resident", measured,
-                       None if opened < 10000 and int(memory.get("idle_requested", "0")) < 10000
-                       else (opened >= 10000 and rss < 300)))
+        if int(memory.get("idle_requested", "0")) < 10000:
+            verdict = "not measured (fewer connections asked)"
+        elif opened >= 10000:
+            verdict = "yes" if rss < 300 else "**no**"
+        else:
+            verdict = f"**no**: only {opened:,} logged in" + (" (under 300 MB with those)" if rss < 300 else "")
+        checks.append(("10,000 idle connections < 300 MB resident", measured, verdict))
     for name, measured, ok in checks:
-        w(f"| {name} | {measured} | {'not measured (fewer connections asked)' if ok is None else 'yes' if ok else '**no**'} |")
+        w(f"| {name} | {measured} | {ok if isinstance(ok, str) else 'yes' if ok else '**no**'} |")
     w("")
 
     w("## Every run")
