@@ -265,9 +265,9 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
     w(f"- **Set-up:** {meta.get('rounds')} interleaved round(s) of {meta.get('duration')} s per run; "
       f"{meta.get('tables')} tables × {meta.get('table_size')} rows prepared once through node3; the order of "
       "the targets rotates from round to round. Before round 1 each target is warmed up (not recorded): "
-      f"`oltp_point_select` at 8 threads in chunks of {meta.get('warmup')} s until the proxy's CPU per query "
-      "stops improving (two chunks in a row within 10% of the best chunk so far; at most "
-      f"{meta.get('warmup_chunks')} chunks), then one chunk of "
+      f"`oltp_point_select` at 8 threads in chunks of {meta.get('warmup')} s, for at least "
+      f"{meta.get('warmup_min')} s per proxy and until the proxy's CPU per query stops improving (two chunks "
+      f"in a row within 10% of the best chunk so far; at most {meta.get('warmup_chunks')} chunks), then one chunk of "
       "`oltp_read_only`" + (f" ({warm_text})." if warm_text else "."))
     w("")
     w("## Targets")
@@ -430,7 +430,7 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
     w("## Reproducing")
     w("")
     w("```sh")
-    w("bin/lintas-bench                      # full run: 3 rounds x 8 s, warm-up, connect and memory tests (about 15 min)")
+    w("bin/lintas-bench                      # full run: 3 rounds x 6 s, warm-up, connect and memory tests (about 15 min)")
     w("bin/lintas-bench --duration 5 --rounds 1 --idle 1000 --busy 100 --report -   # smoke run, report in it/bench/results/ only")
     w("bin/lintas-bench --help               # every option (targets, workloads, threads, durations)")
     w("```")
