@@ -281,6 +281,50 @@ public final class LintasProcess implements AutoCloseable {
         }
         RUNNING.add(this);
         awaitListening();
+        awaitHealthyTopology();
+    }
+
+    /**
+     * Waits until the monitor reports node1..node3 ONLINE and the head of the writer order as writer: on a
+     * loaded machine a first health check can time out, and a test must not start against a topology that is
+     * still settling. (Lintas itself starts serving at once; this only makes tests deterministic.)
+     */
+    private void awaitHealthyTopology() {
+        if (config.monitor.isEmpty() || config.monitor.stream().anyMatch(l -> l.startsWith("enabled: false"))) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        String head = config.writerOrder.get(0);
+        if (!head.matches("node[123]")) {
+            return; // a test of an unreachable writer
+        }
+        while (System.currentTimeMillis() < deadline) {
+            String log = log();
+            boolean healthy = lastMatch(log, "writer \\S+ -> (\\S+) reason").equals(head);
+            for (int n = 1; n <= 3 && healthy; n++) {
+                healthy = lastMatch(log, "node=node" + n + " state \\S+ -> (\\S+) reason").equals("ONLINE");
+            }
+            if (healthy) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("Lintas's monitor did not see every node ONLINE with writer " + head
+            + " within " + READY_TIMEOUT_MS / 1000 + " s; last lines of " + logFile + ":\n" + logTail(60));
+    }
+
+    private static String lastMatch(String text, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        String last = "";
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
     }
 
     private void awaitListening() {

@@ -201,7 +201,7 @@ class MariadbCliIT {
         try (LintasProcess deadWriter = LintasProcess.builder().name("MariadbCliIT-dead")
             .extraNode("dead", Sandbox.HOST, deadPort).writerOrder("dead").start()) {
             Exec.Result r = Exec.run(60, "mariadb", "--no-defaults", "--connect-timeout=10", "-h127.0.0.1",
-                "-P" + deadWriter.port(), "-uapp", "-papp", "app", "-e", "select 1");
+                "-P" + deadWriter.port(), "-uapp", "-papp", "app", "-e", "do 1");
             assertNotEquals(0, r.exitCode(), r::toString);
             assertFalse(r.stderr().contains("malformed packet"), r::toString);
             assertTrue(r.stderr().contains("ERROR 9001 (08S01)"), r::toString);

@@ -207,7 +207,7 @@ class PhpMysqliIT {
             assertEquals("1", r.get("affected"), raw);
             assertEquals("11", r.get("prepared_rows"), raw); // scores 20.0 .. 25.0 (i = 40..50)
             assertEquals("n40", r.get("first_name"), raw);
-            assertEquals("3313", r.get("prepared_port"), raw);
+            assertTrue(r.get("prepared_port").matches("331[12]"), "a prepared read runs on a reader\n" + raw);
             assertEquals("2", r.get("second_rows"), raw);
             assertEquals("51", r.get("count"), raw);
             assertEquals(Double.toString(1.5 + 51 * 50 / 4.0), Double.toString(Double.parseDouble(r.get("sum"))), raw);
@@ -222,6 +222,8 @@ class PhpMysqliIT {
     @Test
     void preparedStatementWithAServerSideCursor() throws Exception {
         Map<String, String> r = php("""
+            // A user variable pins the session to one writer connection, so SESSION STATUS counts these fetches.
+            $m->query("SET @pin = 1");
             $st = $m->prepare("SELECT seq, CONCAT('c', seq), @@port FROM seq_1_to_500 WHERE seq > ? ORDER BY seq");
             $st->attr_set(MYSQLI_STMT_ATTR_CURSOR_TYPE, MYSQLI_CURSOR_TYPE_READ_ONLY);
             $min = 100;

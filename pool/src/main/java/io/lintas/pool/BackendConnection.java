@@ -394,10 +394,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Prepares {@code sql} with COM_STMT_PREPARE as an internal command (the metadata is consumed, not
-     * relayed) and records it in {@link #statements()}; statements evicted from there are closed on the server.
-     * Completes with the new statement; fails as {@link #ping} does.
+     * relayed) and records it in {@link #statements()} under {@code cacheKey}; statements evicted from there are
+     * closed on the server. Completes with the new statement; fails as {@link #ping} does.
      */
-    public Future<StatementCache.BackendStatement> prepareInternal(String sql, int maxStatements, long timeoutMillis) {
+    public Future<StatementCache.BackendStatement> prepareInternal(String sql, String cacheKey, int maxStatements,
+                                                                   long timeoutMillis) {
         Promise<StatementCache.BackendStatement> promise = ctx == null ? ImmediateEventExecutor.INSTANCE.newPromise()
             : ctx.executor().newPromise();
         runInternal(Command.COM_STMT_PREPARE, sql.getBytes(StandardCharsets.UTF_8), timeoutMillis)
@@ -412,21 +413,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     promise.tryFailure(new IOException(node + " sent no statement id in answer to COM_STMT_PREPARE"));
                     return;
                 }
-                promise.trySuccess(statementPrepared(sql, prepared[0], prepared[1], prepared[2], maxStatements));
+                promise.trySuccess(statementPrepared(cacheKey, prepared[0], prepared[1], prepared[2], maxStatements));
             });
         return promise;
     }
 
     /**
-     * Records a statement the server prepared on this connection (for a relayed COM_STMT_PREPARE) and closes
-     * what that evicts from {@link #statements()}.
+     * Records a statement the server prepared on this connection (for a relayed COM_STMT_PREPARE) under
+     * {@code cacheKey} and closes what that evicts from {@link #statements()}. The key must include whatever
+     * changes what the text means (the schema it was prepared in).
      */
-    public StatementCache.BackendStatement statementPrepared(String sql, int id, int parameters, int columns,
+    public StatementCache.BackendStatement statementPrepared(String cacheKey, int id, int parameters, int columns,
                                                              int maxStatements) {
-        for (int evicted : statements.put(sql, id, parameters, columns, maxStatements)) {
+        for (int evicted : statements.put(cacheKey, id, parameters, columns, maxStatements)) {
             closeStatement(evicted);
         }
-        return statements.get(sql);
+        return statements.get(cacheKey);
     }
 
     /** Sends COM_STMT_CLOSE (the server does not answer it); the connection must be between commands. */

@@ -680,7 +680,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientStatement stmt = statements.remove(id);
         if (stmt != null && stmt.needsConnection() && held != null) {
             // Its cursor or long data lives on the held connection: close it there.
-            StatementCache.BackendStatement bs = held.statements().remove(stmt.sql);
+            StatementCache.BackendStatement bs = held.statements().remove(statementKey(stmt.sql));
             if (bs != null) {
                 held.closeStatement(bs.id());
                 held.flush();
@@ -836,13 +836,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             send(conn, null);
             return;
         }
-        StatementCache.BackendStatement bs = conn.statements().get(stmt.sql);
+        String cacheKey = statementKey(stmt.sql);
+        StatementCache.BackendStatement bs = conn.statements().get(cacheKey);
         if (bs != null) {
             send(conn, bs);
             return;
         }
         // First use of this statement on this connection: prepare it here, keeping the client's metadata.
-        conn.prepareInternal(stmt.sql, context.backend().maxPreparedStatements(), syncTimeoutMs())
+        conn.prepareInternal(stmt.sql, cacheKey, context.backend().maxPreparedStatements(), syncTimeoutMs())
             .addListener((Future<StatementCache.BackendStatement> p) -> {
                 if (state == State.CLOSED || current != conn) {
                     return;
@@ -1085,7 +1086,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ExecutePacket.setStatementId(frame, clientId);
         statements.put(clientId, new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
             mentions(prepareClass.digestText(), "last_insert_id")));
-        current.statementPrepared(prepareSql, backendId, params, columns, context.backend().maxPreparedStatements());
+        current.statementPrepared(statementKey(prepareSql), backendId, params, columns,
+            context.backend().maxPreparedStatements());
     }
 
     private static long lastInsertId(Packet frame) {
@@ -1509,6 +1511,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** A backend statement's key on a connection: the same text means another table in another schema. */
+    private String statementKey(String sql) {
+        String schema = expected.schema();
+        return schema == null ? sql : schema + '\u0000' + sql;
+    }
 
     private PoolKey key(BackendNode node) {
         PoolKey k = keys.get(node);
