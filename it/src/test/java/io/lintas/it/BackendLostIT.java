@@ -128,8 +128,8 @@ class BackendLostIT {
             assertNotEquals(threadId, Db.scalarLong(victim, "/* lintas:writer */ SELECT CONNECTION_ID()"));
             assertOthersUnaffected(bystander);
 
-            // A session that holds state on its connection (a transaction) cannot go on without it: it is told.
-            victim.setAutoCommit(false);
+            // A session that holds state on its connection (a user variable) cannot go on without it: it is told.
+            Db.exec(victim, "SET @held = 1");
             long held = Db.scalarLong(victim, "SELECT CONNECTION_ID()");
             try (Connection node3 = Db.direct(Sandbox.NODE3_PORT)) {
                 Db.exec(node3, "KILL " + held);

@@ -45,8 +45,28 @@ class WriterFailoverIT {
             try (Connection onNode3 = Db.viaLintas(back); Connection stateless = Db.viaLintas(back)) {
                 // A transaction ties onNode3 to node3; stateless holds nothing between statements.
                 onNode3.setAutoCommit(false);
+                Db.exec(onNode3, "INSERT INTO " + table + " VALUES (0, @@port)");
                 assertEquals(Sandbox.NODE3_PORT, Db.writerPort(onNode3));
                 assertEquals(Sandbox.NODE3_PORT, Db.writerPort(stateless));
+                // Inserts run through Lintas all along: every one that was acknowledged must survive the failover.
+                java.util.concurrent.ConcurrentLinkedQueue<Integer> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                java.util.concurrent.atomic.AtomicBoolean inserting = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread inserter = new Thread(() -> {
+                    try (Connection w = Db.viaLintas(back)) {
+                        for (int v = 1000; inserting.get(); v++) {
+                            try (Statement st = w.createStatement()) {
+                                st.executeUpdate("INSERT INTO " + table + " VALUES (" + v + ", @@port)");
+                                acknowledged.add(v);
+                            } catch (SQLException e) {
+                                // not acknowledged: it may or may not have committed
+                            }
+                        }
+                    } catch (SQLException e) {
+                        throw new RuntimeException(e);
+                    }
+                }, "inserter");
+                inserter.start();
+                Thread.sleep(300);
                 long killedAt = System.nanoTime();
                 sandbox(60, "kill", "3");
 
@@ -71,6 +91,20 @@ class WriterFailoverIT {
                 awaitWriter(stay, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(20));
                 System.out.printf("writer moved to node2 %d ms after kill -9 of node3%n",
                     (System.nanoTime() - killedAt) / 1_000_000);
+                Thread.sleep(500);
+                inserting.set(false);
+                inserter.join(30_000);
+                try (Connection n2 = Db.direct(Sandbox.NODE2_PORT); Statement st = n2.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SELECT v FROM " + table + " WHERE v >= 1000")) {
+                    java.util.Set<Integer> stored = new java.util.HashSet<>();
+                    while (rs.next()) {
+                        stored.add(rs.getInt(1));
+                    }
+                    java.util.List<Integer> lost = acknowledged.stream().filter(v -> !stored.contains(v)).toList();
+                    System.out.printf("inserts acknowledged during the failover: %d, lost: %d%n", acknowledged.size(), lost.size());
+                    assertTrue(acknowledged.size() > 10, "inserts ran: " + acknowledged.size());
+                    assertTrue(lost.isEmpty(), "acknowledged but lost: " + lost);
+                }
             }
 
             sandbox(180, "restart", "3");
@@ -93,8 +127,8 @@ class WriterFailoverIT {
         try (LintasProcess lintas = LintasProcess.builder().name("WriterFailoverIT-frozen")
                  .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2").start();
              Connection onNode3 = Db.viaLintas(lintas)) {
-            onNode3.setAutoCommit(false);
-            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(onNode3));
+            Db.exec(onNode3, "SET @held = 1"); // state on its node3 connection: the session stays there
+            assertEquals(Sandbox.NODE3_PORT, Db.port(onNode3));
             sandbox(60, "pause", "3");
             try {
                 // SIGSTOP sends no RST: without the monitor this statement would wait for the client's socket timeout.

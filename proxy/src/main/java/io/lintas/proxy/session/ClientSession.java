@@ -728,8 +728,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         BackendNode node = chooseNode();
         if (node == null) {
-            if (!cmdRead && System.nanoTime() < cmdDeadlineNanos) {
-                // No writer right now (the monitor is moving writes): wait for the next topology.
+            if (System.nanoTime() < cmdDeadlineNanos) {
+                // No node for this right now (the monitor is moving writes, or the cluster is re-forming):
+                // nothing was sent yet, so wait for the next topology.
+                cmdExcluded = null;
                 ctx.executor().schedule(this::acquire, FAILOVER_RETRY_MS, TimeUnit.MILLISECONDS);
                 return;
             }
@@ -952,10 +954,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         reportFailure(node, cause);
-        if (cmdForcedNode == null && (cmdRead ? cmdExcluded == null : System.nanoTime() < cmdDeadlineNanos)) {
-            // Nothing was sent: a read tries another node; a write waits for the monitor to move the writer.
+        if (cmdForcedNode == null && System.nanoTime() < cmdDeadlineNanos) {
+            // Nothing was sent: a read tries another node at once; a write waits for the monitor to move the writer.
+            boolean first = cmdExcluded == null;
             cmdExcluded = node;
-            if (cmdRead) {
+            if (cmdRead && first) {
                 acquire();
             } else {
                 ctx.executor().schedule(this::acquire, FAILOVER_RETRY_MS, TimeUnit.MILLISECONDS);
@@ -1261,8 +1264,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (!(cause instanceof NodeUnavailableException)) {
             reportFailure(node, cause);
         }
-        if (inCommand && retryFrame != null && !responseStarted && !stateLost && !clientFrameContinues) {
-            // A read that got no answer yet: run it once more on another node.
+        if (inCommand && retryFrame != null && !responseStarted && !stateLost && !clientFrameContinues
+            && System.nanoTime() < cmdDeadlineNanos) {
+            // A read that got no answer yet: run it again on another node.
             log.info("conn={} user={} read lost on {} ({}), retrying on another node", connectionId, username,
                 node.name(), describe(cause));
             pendingFrame = retryFrame;

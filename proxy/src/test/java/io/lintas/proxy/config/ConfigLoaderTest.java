@@ -84,8 +84,43 @@ class ConfigLoaderTest {
         assertTrue(problems(USERS + NODES + "bogus: 1\n").contains("unknown key 'bogus'"));
         assertTrue(problems(USERS + """
             nodes:
-              - {name: node1, host: 127.0.0.1, port: 3311, weight: 3}
-            """).contains("unknown key 'nodes[0].weight'"));
+              - {name: node1, host: 127.0.0.1, port: 3311, wieght: 3}
+            """).contains("unknown key 'nodes[0].wieght'"));
+    }
+
+    @Test
+    void routingPoolAndQueryRules() throws Exception {
+        LintasConfig c = new ConfigLoader().parse("test", USERS + """
+            nodes:
+              - {name: node1, host: 127.0.0.1, port: 3311, weight: 3, pool: {max_connections: 7}}
+              - {name: node2, host: 127.0.0.1, port: 3312}
+            pool:
+              max_connections: 20
+              queue_timeout_ms: 500
+            routing:
+              consistency: eventual
+              failover_wait_ms: 1500
+            query_rules:
+              - {rule_id: 1, match_digest: "^SELECT", destination_hostgroup: 20, apply: true}
+            """);
+        assertEquals(LintasConfig.Consistency.EVENTUAL, c.routing().consistency());
+        assertEquals(1500, c.routing().failoverWaitMs());
+        assertEquals(3, c.routing().weights().get("node1"));
+        assertEquals(20, c.pool().defaults().maxConnections());
+        assertEquals(7, c.pool().perNode().get("node1").maxConnections());
+        assertEquals(1, c.queryRules().rules().size());
+    }
+
+    @Test
+    void badRoutingPoolAndRulesAreNamed() {
+        String p = problems(USERS + NODES + "routing:\n  consistency: strong\n");
+        assertTrue(p.contains("'routing.consistency': 'strong'"), p);
+        p = problems(USERS + NODES + "pool:\n  max_connections: 0\n");
+        assertTrue(p.contains("'pool'") && p.contains("max_connections"), p);
+        p = problems(USERS + NODES + "query_rules:\n  - {rule_id: 1, destination_hostgroup: 99}\n");
+        assertTrue(p.contains("'query_rules[0].destination_hostgroup': '99'"), p);
+        p = problems(USERS + NODES + "query_rules:\n  - {rule_id: 1, match_pattern: \"(\"}\n");
+        assertTrue(p.contains("query_rules"), p);
     }
 
     @Test
