@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The scramble math and RSA transport, checked against MySQL Connector/J's own implementation. */
 class CachingSha2PasswordTest {
     static final byte[] SCRAMBLE = "ABCDEFGHIJKLMNOPQRST".getBytes(StandardCharsets.US_ASCII);
-    static final AuthRsaKeys KEYS = AuthRsaKeys.generate();
+    static final AuthRsaKeys KEYS = TestKeys.RSA;
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -77,6 +77,14 @@ class CachingSha2PasswordTest {
         assertArrayEquals(utf8("app"), CachingSha2Password.decryptPassword(cipher, SCRAMBLE, KEYS.privateKey()));
         assertNull(CachingSha2Password.decryptPassword(new byte[256], SCRAMBLE, KEYS.privateKey()));
         assertNull(CachingSha2Password.decryptPassword(new byte[3], SCRAMBLE, KEYS.privateKey()));
+    }
+
+    @Test
+    void generatedKeysWork() {
+        AuthRsaKeys fresh = AuthRsaKeys.generate();
+        assertEquals(256, fresh.cipherLength());
+        byte[] cipher = CachingSha2Password.encryptPassword(utf8("app"), SCRAMBLE, fresh.publicKey());
+        assertArrayEquals(utf8("app"), CachingSha2Password.decryptPassword(cipher, SCRAMBLE, fresh.privateKey()));
     }
 
     @Test
