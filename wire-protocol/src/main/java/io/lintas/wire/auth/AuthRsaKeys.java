@@ -74,8 +74,9 @@ public record AuthRsaKeys(PrivateKey privateKey, RSAPublicKey publicKey, String 
         String begin = "-----BEGIN " + label + "-----";
         String end = "-----END " + label + "-----";
         int b = pem.indexOf(begin);
-        int e = pem.indexOf(end);
-        if (b < 0 || e < b) {
+        // The END line is searched after the BEGIN line: they share their dashes (found by fuzzing).
+        int e = b < 0 ? -1 : pem.indexOf(end, b + begin.length());
+        if (e < 0) {
             throw new IllegalArgumentException("no '" + begin + "' block");
         }
         try {

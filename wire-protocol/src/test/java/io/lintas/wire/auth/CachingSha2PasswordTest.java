@@ -87,6 +87,15 @@ class CachingSha2PasswordTest {
         assertArrayEquals(utf8("app"), CachingSha2Password.decryptPassword(cipher, SCRAMBLE, fresh.privateKey()));
     }
 
+    /** Regression (fuzzing, crash-d638eb34…): BEGIN and END lines sharing their dashes threw StringIndexOutOfBoundsException. */
+    @Test
+    void pemWithOverlappingMarkersIsRejected() {
+        assertThrows(IllegalArgumentException.class,
+            () -> AuthRsaKeys.parsePublicKeyPem("-----BEGIN PUBLIC KEY-----END PUBLIC KEY-----\nMIIB\n"));
+        assertThrows(IllegalArgumentException.class,
+            () -> AuthRsaKeys.parsePublicKeyPem("-----END PUBLIC KEY-----\n-----BEGIN PUBLIC KEY-----\n"));
+    }
+
     @Test
     void tooLongPasswordCannotBeEncrypted() {
         assertThrows(IllegalArgumentException.class,
