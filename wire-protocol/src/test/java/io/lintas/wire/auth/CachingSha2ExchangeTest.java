@@ -161,6 +161,18 @@ class CachingSha2ExchangeTest {
     }
 
     @Test
+    void changeUserCarriesTheSameExchange() {
+        // COM_CHANGE_USER names the plugin and carries the token computed with the connection's scramble.
+        long caps = io.lintas.wire.Capabilities.CLIENT_SECURE_CONNECTION | io.lintas.wire.Capabilities.CLIENT_PLUGIN_AUTH;
+        ByteBuf wire = Unpooled.buffer();
+        new io.lintas.wire.message.ChangeUser("app", token(PW), "app", 45, CachingSha2Password.PLUGIN_NAME, null).encode(wire, caps);
+        var cu = io.lintas.wire.message.ChangeUser.decode(wire, caps);
+        var ex = new CachingSha2ServerExchange(SCRAMBLE, HASH_ONLY, true, null);
+        assertEquals(Outcome.CONTINUE, ex.start(cu.authPluginName(), cu.authResponse()).outcome());
+        assertEquals(Outcome.VERIFIED, ex.onPacket(buf(clear(PW))).outcome());
+    }
+
+    @Test
     void emptyPasswords() {
         var none = new Account(null, null);
         assertEquals(Outcome.VERIFIED, new CachingSha2ServerExchange(SCRAMBLE, none, false, null)
