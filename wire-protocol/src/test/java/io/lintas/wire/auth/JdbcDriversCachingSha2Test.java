@@ -46,12 +46,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * MySQL Connector/J logging in to a mini server that runs {@link CachingSha2ServerExchange}: the fast path,
+ * MySQL Connector/J and mariadb-java-client logging in to a mini server that runs {@link CachingSha2ServerExchange}: the fast path,
  * full authentication over TLS and the RSA key exchange, as a real MySQL 8 client performs them. The mini
  * server answers every command after login with an error, so the driver's connect fails afterwards; what
  * is checked is the server's verdict on the login.
  */
-class ConnectorJCachingSha2Test {
+class JdbcDriversCachingSha2Test {
     private static final long CAPS = Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_FOUND_ROWS
         | Capabilities.CLIENT_LONG_FLAG | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_PROTOCOL_41
         | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_MULTI_RESULTS
@@ -145,8 +145,11 @@ class ConnectorJCachingSha2Test {
     }
 
     private static String connect(String password, String options) throws Exception {
+        return connectUrl("jdbc:mysql://127.0.0.1:" + port + "/?connectTimeout=5000&socketTimeout=5000&" + options, password);
+    }
+
+    private static String connectUrl(String url, String password) throws Exception {
         verdicts.clear();
-        String url = "jdbc:mysql://127.0.0.1:" + port + "/?connectTimeout=5000&socketTimeout=5000&" + options;
         SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "app", password).close());
         String verdict = verdicts.poll(10, TimeUnit.SECONDS);
         assertNotNull(verdict, "no verdict; driver said: " + e);
@@ -169,6 +172,18 @@ class ConnectorJCachingSha2Test {
     void rsaKeyExchangeOverPlainTcp() throws Exception {
         account = new Account(NativePassword.stage2(NativePassword.stage1("app")), null);
         assertEquals("VERIFIED fullAuth=true tls=false", connect("app", "sslMode=DISABLED&allowPublicKeyRetrieval=true"));
+    }
+
+    /** mariadb-java-client speaks caching_sha2_password to MySQL 8 servers too. */
+    @Test
+    void mariadbJavaClientOnEveryPath() throws Exception {
+        String base = "jdbc:mariadb://127.0.0.1:" + port + "/?connectTimeout=5000&socketTimeout=5000&";
+        account = Account.ofPassword("app");
+        assertEquals("VERIFIED fullAuth=false tls=false", connectUrl(base + "sslMode=disable", "app"));
+        account = new Account(NativePassword.stage2(NativePassword.stage1("app")), null);
+        assertEquals("VERIFIED fullAuth=true tls=true", connectUrl(base + "sslMode=trust", "app"));
+        assertEquals("VERIFIED fullAuth=true tls=false", connectUrl(base + "sslMode=disable&allowPublicKeyRetrieval=true", "app"));
+        assertTrue(connectUrl(base + "sslMode=disable&allowPublicKeyRetrieval=true", "nope").startsWith("DENIED wrong password"));
     }
 
     @Test
