@@ -64,6 +64,8 @@ class JdbcDriversCachingSha2Test {
     static Channel server;
     static int port;
     static SslContext tls;
+    static Path caFile;
+    static Path otherCaFile;
     /** Which account the next connection logs in against (set by each test). */
     static volatile Account account;
     static final LinkedBlockingQueue<String> verdicts = new LinkedBlockingQueue<>();
@@ -71,6 +73,8 @@ class JdbcDriversCachingSha2Test {
     @BeforeAll
     static void start() throws Exception {
         TestPki pki = TestPki.create("cj", dir);
+        caFile = pki.caFile();
+        otherCaFile = TestPki.create("not-the-servers-ca", dir).caFile();
         TestPki.Issued cert = pki.issue("mini", List.of("localhost"), List.of("127.0.0.1"));
         tls = TlsContextFactory.forServer(new TlsSettings.Server(cert.certFile(), cert.keyFile(), false));
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -182,6 +186,12 @@ class JdbcDriversCachingSha2Test {
         assertEquals("VERIFIED fullAuth=false tls=false", connectUrl(base + "sslMode=disable", "app"));
         account = new Account(NativePassword.stage2(NativePassword.stage1("app")), null);
         assertEquals("VERIFIED fullAuth=true tls=true", connectUrl(base + "sslMode=trust", "app"));
+        // verify-full against the generated test CA: chain and the 127.0.0.1 IP SAN are checked.
+        assertEquals("VERIFIED fullAuth=true tls=true", connectUrl(base + "sslMode=verify-full&serverSslCert=" + caFile, "app"));
+        verdicts.clear();
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(
+            base + "sslMode=verify-full&serverSslCert=" + otherCaFile, "app", "app").close());
+        assertEquals(null, verdicts.poll(500, TimeUnit.MILLISECONDS), "a certificate of another CA must stop the login before any password goes out");
         assertEquals("VERIFIED fullAuth=true tls=false", connectUrl(base + "sslMode=disable&allowPublicKeyRetrieval=true", "app"));
         assertTrue(connectUrl(base + "sslMode=disable&allowPublicKeyRetrieval=true", "nope").startsWith("DENIED wrong password"));
     }
