@@ -1,6 +1,7 @@
 package io.lintas.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -22,6 +23,18 @@ public final class PacketFramer extends ByteToMessageDecoder {
             }
             out.add(new Packet(in.readRetainedSlice(frameSize)));
         }
+    }
+
+    /**
+     * Takes out the bytes received after the last whole frame (a copy; the framer holds none afterwards).
+     * The TLS upgrade moves them into the SslHandler: a client sends its ClientHello right behind the
+     * SSLRequest, often in the same TCP segment.
+     */
+    public ByteBuf drainPending(ByteBufAllocator alloc) {
+        ByteBuf cumulation = internalBuffer();
+        ByteBuf out = alloc.buffer(cumulation.readableBytes());
+        out.writeBytes(cumulation);
+        return out;
     }
 
     /** Bytes received but not yet forming a whole frame. */

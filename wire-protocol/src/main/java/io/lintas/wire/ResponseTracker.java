@@ -145,6 +145,10 @@ public final class ResponseTracker {
                     readError(frame);
                     return complete();
                 }
+                if (first == -1) {
+                    // An empty packet where the EOF after the column definitions belongs (found by fuzzing).
+                    throw new MalformedPacketException("empty packet where the EOF after the column definitions was expected");
+                }
                 readStatus(frame);
                 if (command == Command.COM_STMT_EXECUTE && ServerStatus.has(statusFlags, ServerStatus.CURSOR_EXISTS)) {
                     return complete();

@@ -454,6 +454,16 @@ class ResponseTrackerTest {
         assertEquals(-1, t.preparedStatementId());
     }
 
+    /** Regression (fuzzing, crash-021f8fe0…): an empty packet in place of the column EOF threw IndexOutOfBoundsException. */
+    @Test
+    void emptyPacketInPlaceOfTheColumnEofIsMalformed() {
+        ResponseTracker t = tracker(false);
+        t.begin(Command.COM_QUERY, false);
+        assertEquals(CONTINUE, t.onFrame(frame(bytes(1))));
+        assertEquals(CONTINUE, t.onFrame(frame(ascii("\u0003def"))));
+        assertThrows(MalformedPacketException.class, () -> t.onFrame(frame(new byte[0])));
+    }
+
     @Test
     void malformedPrepareResponse() {
         ResponseTracker t = tracker(false);
