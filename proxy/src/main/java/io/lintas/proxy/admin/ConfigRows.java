@@ -198,7 +198,9 @@ final class ConfigRows {
                     problems.add(at + "weight " + s.weight() + " is over 1000000");
                 }
                 readers.add(node);
-                weights.put(node.name(), s.weight());
+                if (s.weight() != 1) {
+                    weights.put(node.name(), s.weight()); // a node without a weight weighs 1, as in the config file
+                }
             }
         }
         Map<String, String> addrByName = new HashMap<>();
