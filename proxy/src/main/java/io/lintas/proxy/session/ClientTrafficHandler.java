@@ -21,6 +21,9 @@ public final class ClientTrafficHandler extends ChannelDuplexHandler {
     private long skip;
     /** The previous frame was a full 16 MiB one: the next frame continues its packet (not a new packet). */
     private boolean continuation;
+    /** Bytes of an ERR packet's code still to come in the next write (its header came in this one). */
+    private int errNeeded;
+    private int errCode;
 
     /** Counts the traffic of {@code session}'s channel. */
     public ClientTrafficHandler(DataPathMetrics metrics, ClientSession session) {
@@ -66,6 +69,12 @@ public final class ClientTrafficHandler extends ChannelDuplexHandler {
     private void scan(ByteBuf b) {
         int i = b.readerIndex();
         int end = b.writerIndex();
+        for (int at = i; errNeeded > 0 && at < end; at++) {
+            errCode |= b.getUnsignedByte(at) << (8 * (2 - errNeeded));
+            if (--errNeeded == 0) {
+                metrics.error(errCode);
+            }
+        }
         if (skip > 0) {
             long step = Math.min(skip, end - i);
             skip -= step;
@@ -73,8 +82,14 @@ public final class ClientTrafficHandler extends ChannelDuplexHandler {
         }
         while (i + 4 <= end) {
             int length = b.getUnsignedMediumLE(i);
-            if (!continuation && length >= 3 && i + 7 <= end && b.getUnsignedByte(i + 4) == 0xFF) {
-                metrics.error(b.getUnsignedShortLE(i + 5));
+            if (!continuation && length >= 3 && i + 5 <= end && b.getUnsignedByte(i + 4) == 0xFF) {
+                if (i + 7 <= end) {
+                    metrics.error(b.getUnsignedShortLE(i + 5));
+                } else {
+                    // The code continues in the next write (frames are written whole by the relay; this is the rare rest).
+                    errNeeded = i + 7 - end;
+                    errCode = errNeeded == 1 ? b.getUnsignedByte(i + 5) : 0;
+                }
             }
             continuation = length == MAX_FRAME;
             long next = (long) i + 4 + length;
