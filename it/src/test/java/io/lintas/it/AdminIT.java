@@ -377,6 +377,40 @@ class AdminIT {
         Db.port(app);
     }
 
+    @Test
+    @Order(14)
+    void aReaderReweightedOrRemovedAtRuntimeChangesWhereReadsGo() throws Exception {
+        try (Connection a = admin()) {
+            // Least-outstanding with weights: one statement at a time all go to the heavier idle reader.
+            Db.exec(a, "UPDATE mysql_servers SET weight = 5 WHERE hostgroup_id = 20 AND port = 3312");
+            Db.exec(a, "LOAD MYSQL SERVERS TO RUNTIME");
+            assertEquals(Set.of(Sandbox.NODE2_PORT), readPorts(app, 10), "node2 weighs 5, node1 1");
+            Db.exec(a, "UPDATE mysql_servers SET weight = 1 WHERE hostgroup_id = 20 AND port = 3312");
+
+            // node2 leaves the cluster layout altogether (both hostgroups): no reads, no meters, no monitor checks.
+            Db.exec(a, "DELETE FROM mysql_servers WHERE port = 3312");
+            Db.exec(a, "LOAD MYSQL SERVERS TO RUNTIME");
+            assertEquals(Set.of(Sandbox.NODE1_PORT), readPorts(app, 10), "node2 was removed");
+            assertEquals(2, query(a, "SELECT * FROM stats_mysql_connection_pool").size());
+            assertFalse(scrape().keySet().stream().anyMatch(k -> k.contains("node=\"node2\"")), "node2's meters are gone");
+
+            // ... and comes back: its pool opens again and it takes reads once the monitor has checked it.
+            Db.exec(a, "INSERT INTO mysql_servers (hostgroup_id, hostname, port, weight, comment) VALUES"
+                + " (10, '127.0.0.1', 3312, 990, 'node2'), (20, '127.0.0.1', 3312, 1, 'node2')");
+            Db.exec(a, "LOAD MYSQL SERVERS TO RUNTIME");
+            assertEquals(List.of("10:3313", "10:3312", "10:3311", "20:3311", "20:3312"),
+                query(a, "SELECT hostgroup_id, port FROM runtime_mysql_servers ORDER BY hostgroup_id, weight DESC, port").stream()
+                    .map(r -> r.get("hostgroup_id") + ":" + r.get("port")).toList());
+        }
+        Set<Integer> seen = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && !seen.contains(Sandbox.NODE2_PORT)) {
+            seen.addAll(readPorts(app, 10));
+            Thread.sleep(100);
+        }
+        assertTrue(seen.contains(Sandbox.NODE2_PORT), "node2 takes reads again: " + seen);
+    }
+
     // ---- metrics ----------------------------------------------------------------------------------------------
 
     private static Map<String, Double> scrape() throws Exception {
