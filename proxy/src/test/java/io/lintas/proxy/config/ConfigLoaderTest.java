@@ -84,8 +84,8 @@ class ConfigLoaderTest {
         assertTrue(problems(USERS + NODES + "bogus: 1\n").contains("unknown key 'bogus'"));
         assertTrue(problems(USERS + """
             nodes:
-              - {name: node1, host: 127.0.0.1, port: 3311, wieght: 3}
-            """).contains("unknown key 'nodes[0].wieght'"));
+              - {name: node1, host: 127.0.0.1, port: 3311, weight: 3}
+            """).contains("unknown key 'nodes[0].weight'"));
     }
 
     @Test
