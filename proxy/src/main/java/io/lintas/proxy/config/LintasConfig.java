@@ -18,13 +18,36 @@ import java.util.List;
  */
 public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<BackendNode> nodes,
                            List<BackendNode> writerOrder, List<BackendNode> readers, BackendSettings backend,
-                           PoolConfig pool, RoutingSettings routing, QueryRuleSet queryRules, MonitorConfig monitor) {
+                           PoolConfig pool, RoutingSettings routing, QueryRuleSet queryRules, MonitorConfig monitor,
+                           AdminConfig admin, MetricsConfig metrics) {
 
     public LintasConfig {
         users = List.copyOf(users);
         nodes = List.copyOf(nodes);
         writerOrder = List.copyOf(writerOrder);
         readers = List.copyOf(readers);
+    }
+
+    /**
+     * The admin SQL interface ({@code admin:}).
+     *
+     * @param password the clear password or its {@code *HEX} form (SHA1(SHA1(password)))
+     */
+    public record AdminConfig(boolean enabled, String address, int port, String username, String password) {
+        @Override
+        public String toString() {
+            return "AdminConfig{enabled=" + enabled + ", address=" + address + ", port=" + port + ", username=" + username + "}";
+        }
+    }
+
+    /** The Prometheus endpoint ({@code metrics:}). */
+    public record MetricsConfig(boolean enabled, String address, int port, String path) {}
+
+    /** This configuration with other users, nodes, routing and rules (what the admin interface changes at runtime). */
+    public LintasConfig with(List<UserAccount> newUsers, List<BackendNode> newNodes, List<BackendNode> newWriterOrder,
+                             List<BackendNode> newReaders, RoutingSettings newRouting, QueryRuleSet newRules) {
+        return new LintasConfig(proxy, newUsers, newNodes, newWriterOrder, newReaders, backend, pool, newRouting, newRules,
+            monitor, admin, metrics);
     }
 
     /** Whether the Galera monitor runs, and its settings (null when disabled). */

@@ -95,6 +95,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final long connectionId;
     private final byte[] scramble = Scramble.generate();
     private final ArrayDeque<Packet> queued = new ArrayDeque<>();
+    final SessionActivity activity = new SessionActivity(); // admin processlist
 
     private ChannelHandlerContext ctx;
     private PacketFramer framer;
@@ -469,6 +470,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         resetCommand(command);
+        activity.started(command, expected.schema(), cmdStartNanos);
         switch (command) {
             case -1 -> {
                 ReferenceCountUtil.release(frame);
@@ -546,6 +548,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void startQuery(Packet frame) {
         String sql = text(frame);
+        activity.query(sql);
         if (mayStartWithKill(sql)) {
             KillStatement kill = KillStatement.parse(sql).orElse(null);
             if (kill != null && (kill.target() == KillStatement.Target.CONNECTION
@@ -1159,6 +1162,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             context.digests().record(cmdClass.digestId(), cmdClass.digestText(), hostgroup, username, expected.schema(),
                 (System.nanoTime() - cmdStartNanos) / 1000);
         }
+        context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, cmdStartNanos);
         runningNode = null;
         runningThread = -1;
         current = null;
@@ -1443,6 +1447,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /** The node running this session's statement now, or null; thread-safe. */
+    BackendNode runningNode() {
+        return runningNode;
+    }
+
+    /** KILL QUERY from the admin interface: interrupts the statement this session runs, on its node; thread-safe. */
+    void killQueryFromAdmin() {
+        ctx.executor().execute(() -> {
+            BackendNode node = runningNode;
+            if (node != null && runningThread >= 0 && state != State.CLOSED) {
+                queryKilled();
+                AdminKill.killQuery(context, connectionId, key(node), ctx.channel().eventLoop(), runningThread, syncTimeoutMs());
+            }
+        });
+    }
+
     // ---- flow control ------------------------------------------------------------------------------------
 
     /** Enforces max_allowed_packet on a client command; on violation answers ERR 1153 and closes, as MariaDB does. */
@@ -1459,6 +1479,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void commandDone() {
+        activity.idle();
         awaitingResponse = false;
         drainQueue();
         updateClientAutoRead();
