@@ -1552,9 +1552,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return k;
     }
 
-    /** Bound on each internal command that brings a connection in line (INIT_DB, SET, PREPARE). */
+    /**
+     * Bound on each internal command that brings a connection in line (INIT_DB, SET, PREPARE). They are part of
+     * the client's statement, which Lintas does not time out either: a loaded node may take seconds to prepare,
+     * and a node that stops answering is taken out by the monitor, which aborts the connection. So the bound is
+     * the client-side net_read timeout, only a backstop.
+     */
     private long syncTimeoutMs() {
-        return Math.max(1000, context.backend().connectTimeoutMs());
+        return Math.max(context.settings().netReadTimeoutMs(), context.backend().connectTimeoutMs());
     }
 
     private void reportFailure(BackendNode node, Throwable cause) {
