@@ -144,6 +144,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean cmdOnReader;
     private long cmdDeadlineNanos;
     private long cmdStartNanos;
+    /** COM_SET_OPTION's option (0 = multi-statements on, 1 = off), or -1. */
+    private int cmdOption = -1;
+    /** The response to the command in progress ended with an ERR. */
+    private boolean cmdErrored;
     private ClientStatement cmdStatement;
     private String prepareSql;
     private Classification prepareClass;
@@ -520,7 +524,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 cmdRead = true;
                 dispatch(frame);
             }
-            default -> dispatch(frame); // COM_SET_OPTION, COM_DEBUG, COM_REFRESH, ...: the writer answers
+            case Command.COM_SET_OPTION -> {
+                cmdOption = frame.payloadLength() >= 3 ? frame.payload().getUnsignedShortLE(1) : -1;
+                cmdRead = true; // any node answers it; only the session's pool key changes
+                dispatch(frame);
+            }
+            default -> dispatch(frame); // COM_DEBUG, COM_REFRESH, ...: the writer answers
         }
     }
 
@@ -542,6 +551,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         prepareSeen = false;
         responseStarted = false;
         lastInsertIdSeen = 0;
+        cmdOption = -1;
+        cmdErrored = false;
         cmdStartNanos = System.nanoTime();
         cmdDeadlineNanos = cmdStartNanos + TimeUnit.MILLISECONDS.toNanos(context.routing().failoverWaitMs());
     }
@@ -1051,9 +1062,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
         }
         lastSequenceToClient = frame.sequenceId();
-        if (event == ResponseTracker.Event.COMPLETE && frame.firstByte() == OkPacket.HEADER
-            && cmdType != Command.COM_STMT_PREPARE) {
-            lastInsertIdSeen = lastInsertId(frame);
+        if (event == ResponseTracker.Event.COMPLETE) {
+            cmdErrored = frame.firstByte() == ErrPacket.HEADER;
+            if (frame.firstByte() == OkPacket.HEADER && cmdType != Command.COM_STMT_PREPARE) {
+                lastInsertIdSeen = lastInsertId(frame);
+            }
         }
         ctx.write(frame.content(), ctx.voidPromise());
         switch (event) {
@@ -1145,9 +1158,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 default -> { }
             }
         }
-        if (cmdType == Command.COM_SET_OPTION) {
-            optionChanged(conn);
-        }
+        boolean released = cmdType == Command.COM_SET_OPTION && !cmdErrored && optionChanged(conn);
         if (cmdOnReader) {
             context.balancer().finished(conn.node());
             if (cmdCausal) {
@@ -1166,6 +1177,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         runningNode = null;
         runningThread = -1;
         current = null;
+        if (released) {
+            return;
+        }
         if (mustHold(conn)) {
             holdConnection(conn);
         } else {
@@ -1207,28 +1221,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         context.pool().release(conn);
     }
 
-    /** COM_SET_OPTION changed multi-statements on the connection: the session's key follows; the connection goes back. */
-    private void optionChanged(BackendConnection conn) {
-        // The client's option decides which connections it may use from now on.
+    /**
+     * COM_SET_OPTION turned multi-statements on or off: from now on the session borrows connections of the
+     * matching pool key. The connection that ran it gets its old option back and returns to its own key's pool
+     * (returns true: released here); one the session keeps is marked dirty, so it is closed when released.
+     */
+    private boolean optionChanged(BackendConnection conn) {
         long before = clientCapabilities;
-        clientCapabilities ^= Capabilities.CLIENT_MULTI_STATEMENTS;
-        keys.clear();
-        if (held == conn || pinReason != null || inTransaction) {
-            // It stays with this session: its option now matches the session, not its pool key.
-            conn.markDirty();
-            return;
+        long after = cmdOption == 0 ? before | Capabilities.CLIENT_MULTI_STATEMENTS
+            : cmdOption == 1 ? before & ~Capabilities.CLIENT_MULTI_STATEMENTS : before;
+        if (after == before) {
+            return false;
         }
-        // Put the connection's option back so it can serve its key's other sessions.
-        int revert = Capabilities.has(before, Capabilities.CLIENT_MULTI_STATEMENTS) ? 0 : 1;
-        current = null;
+        clientCapabilities = after;
+        keys.clear();
+        if (held == conn || mustHold(conn)) {
+            conn.markDirty();
+            return false;
+        }
         conn.detach();
-        conn.setOption(revert, syncTimeoutMs()).addListener(f -> {
+        conn.setOption(cmdOption == 0 ? 1 : 0, syncTimeoutMs()).addListener(f -> {
             if (!f.isSuccess()) {
                 conn.markDirty();
             }
             context.pool().release(conn);
         });
-        runningNode = null;
+        return true;
     }
 
     @Override
