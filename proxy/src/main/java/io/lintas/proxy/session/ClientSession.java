@@ -55,6 +55,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -320,6 +321,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (state == State.HANDSHAKE || state == State.AUTH_SWITCH) {
             log.info("conn={} client={} handshake not completed within {} ms, closing", connectionId, remote,
                 context.settings().handshakeTimeoutMs());
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls != null && !tls.handshakeFuture().isDone()) {
+                // Stuck in the TLS handshake: there is no channel to send an ERR on.
+                closeSession();
+                ctx.close();
+                return;
+            }
             failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", authSeq + 1);
         }
     }
