@@ -126,6 +126,11 @@ public final class ProxyServer implements AutoCloseable {
             log.info("listening for MySQL clients on unix socket {}", path);
         }
         log.info("writer order: {}; transport: {}", config.writerOrder(), epoll ? "epoll" : "nio");
+        LintasConfig.SecuritySettings sec = p.security();
+        log.info("clients: tls={}; auth_plugin={}; max_connections={}; login_throttle={}",
+            sec.tls() == null ? "off" : sec.tls().requireTls() ? "required on TCP" : "offered on TCP",
+            sec.authPlugin(), sec.maxConnections() == 0 ? "unlimited" : sec.maxConnections(),
+            sec.loginThrottle() == null ? "off" : "on");
     }
 
     /**
