@@ -99,6 +99,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private static final long FAILOVER_RETRY_MS = 25;
     /** ER_SECURE_TRANSPORT_REQUIRED: a plain client where proxy.tls.require_tls is set. */
     private static final int ER_SECURE_TRANSPORT_REQUIRED = 3159;
+    private static final java.util.concurrent.atomic.AtomicLong lastTooManyLog =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
 
     private enum State { HANDSHAKE, AUTH_SWITCH, CONNECTING, READY, CHANGE_USER_SWITCH, CHANGING_USER, CLOSED }
 
@@ -215,8 +217,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         permit = sec.limiter().tryAcquire();
         if (permit == null) {
             // Over proxy.max_connections: answer at once instead of the greeting, as MariaDB does.
-            log.info("conn={} client={} refused: too many connections ({})", connectionId, remote,
-                sec.limiter().openConnections());
+            long now = System.nanoTime();
+            long last = lastTooManyLog.get();
+            if (now - last > TimeUnit.SECONDS.toNanos(1) && lastTooManyLog.compareAndSet(last, now)) {
+                // At most once a second: a flood must not flood the log too.
+                log.warn("conn={} client={} refused: too many connections ({}, proxy.max_connections)", connectionId,
+                    remote, sec.limiter().openConnections());
+            }
             clientCapabilities = id.capabilities();
             failAndClose(ErrorCode.ER_CON_COUNT_ERROR, "Too many connections", 0);
             return;
