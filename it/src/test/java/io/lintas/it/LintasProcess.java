@@ -59,8 +59,31 @@ public final class LintasProcess implements AutoCloseable {
         private final StringBuilder extraYaml = new StringBuilder();
         private final List<String> proxyLines = new ArrayList<>();
         private final java.util.Map<String, List<String>> userLines = new java.util.HashMap<>();
+        private boolean admin = true;
+        private String adminPassword = "admin";
+        private boolean metrics = true;
 
         private Builder() {}
+
+        /**
+         * The admin interface (default on, on a free port, user {@code admin}); off writes {@code admin: {enabled: false}}.
+         */
+        public Builder admin(boolean enabled) {
+            this.admin = enabled;
+            return this;
+        }
+
+        /** The admin password (default {@code admin}, the sample one: fine on loopback). */
+        public Builder adminPassword(String password) {
+            this.adminPassword = password;
+            return this;
+        }
+
+        /** The metrics endpoint (default on, on a free port); off writes {@code metrics: {enabled: false}}. */
+        public Builder metrics(boolean enabled) {
+            this.metrics = enabled;
+            return this;
+        }
 
         /** Appends top-level YAML (e.g. a {@code pool:}, {@code routing:} or {@code query_rules:} section). */
         public Builder yaml(String text) {
@@ -170,12 +193,18 @@ public final class LintasProcess implements AutoCloseable {
     private final Path logFile;
     private final Path socketPath;
     private final int port;
+    private final int adminPort;
+    private final int metricsPort;
     private Process process;
 
     private LintasProcess(Builder config) {
         this.config = config;
         try {
             this.port = freePort();
+            // Every process gets its own admin and metrics ports: the defaults (6032, 6070) would collide between
+            // tests, concurrent builds and a Lintas started by bin/lintas-up.
+            this.adminPort = config.admin ? freePort() : -1;
+            this.metricsPort = config.metrics ? freePort() : -1;
             this.tempDir = Files.createTempDirectory(shortTempRoot(), "lintas-it-");
             this.configFile = tempDir.resolve("lintas.yaml");
             this.socketPath = config.unixSocket ? tempDir.resolve("lintas.sock") : null;
@@ -264,6 +293,17 @@ public final class LintasProcess implements AutoCloseable {
                 y.append("  ").append(line).append('\n');
             }
         }
+        if (config.admin) {
+            y.append("admin:\n  address: 127.0.0.1\n  port: ").append(adminPort).append("\n  username: admin\n  password: ")
+                .append(quote(config.adminPassword)).append('\n');
+        } else {
+            y.append("admin:\n  enabled: false\n");
+        }
+        if (config.metrics) {
+            y.append("metrics:\n  address: 127.0.0.1\n  port: ").append(metricsPort).append('\n');
+        } else {
+            y.append("metrics:\n  enabled: false\n");
+        }
         y.append(config.extraYaml);
         return y.toString();
     }
@@ -272,7 +312,28 @@ public final class LintasProcess implements AutoCloseable {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    private void launch() {
+    /**
+     * Stops the process (SIGTERM) and starts it again with the config file as it is now (e.g. after the admin's
+     * {@code SAVE … TO DISK} rewrote it), on the same ports.
+     */
+    public void restart() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitQuietly(process, 10_000)) {
+                process.destroyForcibly();
+                waitQuietly(process, 10_000);
+            }
+        }
+        RUNNING.remove(this);
+        try {
+            Files.writeString(logFile, "# restart\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the log line is a courtesy
+        }
+        spawn(command());
+    }
+
+    private List<String> command() {
         String jar = System.getProperty("lintas.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("the Lintas jar is missing (system property lintas.jar = " + jar
@@ -285,11 +346,24 @@ public final class LintasProcess implements AutoCloseable {
         cmd.add(Path.of(jar).toAbsolutePath().toString());
         cmd.add("--config");
         cmd.add(configFile.toString());
+        return cmd;
+    }
+
+    private void launch() {
+        List<String> cmd = command();
         try {
             Files.writeString(configFile, yaml(), StandardCharsets.UTF_8);
             Files.writeString(logFile, "# " + String.join(" ", cmd) + "\n# config:\n"
                 + yaml().lines().map(l -> "#   " + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n",
                 StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + configFile + ": " + e, e);
+        }
+        spawn(cmd);
+    }
+
+    private void spawn(List<String> cmd) {
+        try {
             process = new ProcessBuilder(cmd)
                 .directory(tempDir.toFile())
                 .redirectErrorStream(true)
@@ -361,7 +435,7 @@ public final class LintasProcess implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(Sandbox.HOST, port), 200);
-                if (socketPath == null || Files.exists(socketPath)) {
+                if ((socketPath == null || Files.exists(socketPath)) && adminListening()) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -378,6 +452,34 @@ public final class LintasProcess implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for Lintas", e);
             }
         }
+    }
+
+    /** The admin interface (started after the client listener) accepts connections, or is off. */
+    private boolean adminListening() {
+        if (adminPort < 0) {
+            return true;
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(Sandbox.HOST, adminPort), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** The admin interface's port (127.0.0.1), or -1 when it is off. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** The metrics endpoint's port (127.0.0.1), or -1 when it is off. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The config file the process runs with. */
+    public Path configFile() {
+        return configFile;
     }
 
     /** The TCP port Lintas listens on (127.0.0.1). */

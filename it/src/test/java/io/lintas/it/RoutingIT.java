@@ -42,6 +42,10 @@ class RoutingIT {
                 match_digest: "^SELECT @@port AS routed_by_rule"
                 destination_hostgroup: 10
                 apply: true
+              - rule_id: 3
+                match_pattern: "^SELECT 'old_value'"
+                replace_pattern: "SELECT 'new_value'"
+                apply: true
             """).start();
         table = Db.uniqueName("routing");
         try (Connection c = Db.direct(Sandbox.NODE3_PORT); Statement st = c.createStatement()) {
@@ -180,6 +184,13 @@ class RoutingIT {
             assertEquals(1148, e.getErrorCode(), e.toString());
             assertTrue(e.getMessage().contains("forbidden_table is off limits"), e.getMessage());
             assertTrue(READERS.contains(Db.port(c)), "the session goes on");
+        }
+    }
+
+    @Test
+    void aRuleRewritesTheQuery() throws SQLException {
+        try (Connection c = Db.viaLintas(lintas)) {
+            assertEquals("new_value", Db.scalarString(c, "SELECT 'old_value'"));
         }
     }
 

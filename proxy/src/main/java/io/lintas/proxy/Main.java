@@ -53,7 +53,7 @@ public final class Main {
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("starting Lintas {} with config {}", version(), configFile.toAbsolutePath());
-        ProxyServer server = new ProxyServer(config);
+        ProxyServer server = new ProxyServer(config, configFile.toAbsolutePath());
         try {
             server.start();
         } catch (Exception e) {

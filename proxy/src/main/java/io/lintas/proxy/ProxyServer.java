@@ -14,7 +14,15 @@ import io.lintas.pool.GreetingProbe;
 import io.lintas.wire.message.HandshakeV10;
 import io.netty.util.concurrent.Future;
 import io.lintas.proxy.config.LintasConfig;
+import io.lintas.admin.AdminServer;
+import io.lintas.admin.AdminSettings;
+import io.lintas.admin.metrics.LintasMetrics;
+import io.lintas.admin.metrics.MetricsServer;
+import io.lintas.admin.metrics.MetricsSettings;
+import io.lintas.proxy.admin.ProxyAdminRuntime;
 import io.lintas.proxy.session.ClientSession;
+import io.lintas.proxy.session.ClientTrafficHandler;
+import io.lintas.proxy.session.DataPathMetrics;
 import io.lintas.proxy.session.ProxyContext;
 import io.lintas.proxy.session.ServerIdentity;
 import io.lintas.proxy.session.UserDirectory;
@@ -64,10 +72,28 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final GaleraMonitor monitor;
     private final BackendPool pool;
+    private final Path configFile;
+    private final LintasMetrics metrics;
+    private final DataPathMetrics dataPath;
+    private AdminServer admin;
+    private MetricsServer metricsServer;
+    private ProxyAdminRuntime adminRuntime;
 
     /** Prepares event loops and shared state; nothing is bound until {@link #start()}. */
     public ProxyServer(LintasConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * Prepares event loops and shared state; nothing is bound until {@link #start()}.
+     *
+     * @param configFile the file {@code config} was read from (the admin's LOAD/SAVE … DISK), or null
+     */
+    public ProxyServer(LintasConfig config, Path configFile) {
         this.config = config;
+        this.configFile = configFile;
+        this.metrics = new LintasMetrics();
+        this.dataPath = new DataPathMetrics(metrics);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-accept"), io);
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.proxy().ioThreads(), new DefaultThreadFactory("lintas-io"), io);
@@ -75,7 +101,7 @@ public final class ProxyServer implements AutoCloseable {
         Topology topology = Topology.initial(config.writerOrder(), config.readers());
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
             new ServerIdentity(config.proxy().serverVersion()), pool, new QueryClassifier(), config.routing(),
-            config.backend(), config.queryRules());
+            config.backend(), config.queryRules(), dataPath);
         try {
             this.context.setSecurity(ClientSecurity.build(config.proxy().security(), user -> {
                 UserAccount a = context.users().find(user);
@@ -91,8 +117,12 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Binds every listener; throws when a port or socket path cannot be bound. */
     public void start() throws IOException, InterruptedException {
+        dataPath.setNodes(config.nodes(), pool);
         if (monitor != null) {
-            monitor.addListener(context::publish);
+            monitor.addListener(t -> {
+                context.publish(t);
+                dataPath.topology(t);
+            });
             context.onNodeFailure(monitor::reportFailure);
             monitor.start();
             // Do not send the first clients to a node that is already down: wait (briefly) for one round of checks.
@@ -103,6 +133,7 @@ public final class ProxyServer implements AutoCloseable {
                     firstRound.toMillis(), context.topology().writer().map(BackendNode::name).orElse("none"));
             }
         } else {
+            dataPath.topology(context.topology());
             log.info("galera monitor disabled (monitor.enabled: false): writes always go to {}",
                 context.topology().writer().map(BackendNode::name).orElse("none"));
         }
@@ -131,6 +162,39 @@ public final class ProxyServer implements AutoCloseable {
             sec.tls() == null ? "off" : sec.tls().requireTls() ? "required on TCP" : "offered on TCP",
             sec.authPlugin(), sec.maxConnections() == 0 ? "unlimited" : sec.maxConnections(),
             sec.loginThrottle() == null ? "off" : "on");
+        startAdmin();
+    }
+
+    /** The admin interface and the metrics endpoint, when enabled; each on its own threads, off the event loops. */
+    private void startAdmin() throws IOException, InterruptedException {
+        LintasConfig.MetricsConfig m = config.metrics();
+        if (m.enabled()) {
+            try {
+                metricsServer = MetricsServer.start(new MetricsSettings(true, m.address(), m.port(), m.path()), metrics)
+                    .orElse(null);
+            } catch (IOException e) {
+                throw new IOException("cannot bind the metrics endpoint to " + m.address() + ":" + m.port() + ": "
+                    + e.getMessage(), e);
+            }
+        }
+        LintasConfig.AdminConfig a = config.admin();
+        if (a.enabled()) {
+            adminRuntime = new ProxyAdminRuntime(config, context, monitor, pool, dataPath, configFile);
+            admin = new AdminServer(new AdminSettings(a.address(), a.port(), a.username(), a.password()), adminRuntime);
+            admin.start();
+        } else {
+            log.info("admin interface disabled (admin.enabled: false)");
+        }
+    }
+
+    /** The admin interface's port, or -1 when it is not running. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    /** The metrics endpoint's port, or -1 when it is not running. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
     }
 
     /**
@@ -164,9 +228,11 @@ public final class ProxyServer implements AutoCloseable {
             .childHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    ClientSession session = new ClientSession(context);
+                    ch.pipeline().addLast("traffic", new ClientTrafficHandler(dataPath, session));
                     ch.pipeline().addLast("idle", new IdleStateHandler(p.netReadTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
                     ch.pipeline().addLast("framer", new PacketFramer());
-                    ch.pipeline().addLast("session", new ClientSession(context));
+                    ch.pipeline().addLast("session", session);
                 }
             });
         if (channelClass != EpollServerDomainSocketChannel.class) {
@@ -177,6 +243,12 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (monitor != null) {
             monitor.close();
         }

@@ -239,7 +239,7 @@ class FailoverBenchmark {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Connection c = Db.viaLintas(lintas)) {
-                if (Db.port(c) == port) {
+                if (Db.writerPort(c) == port) {
                     return;
                 }
             } catch (SQLException ignored) {

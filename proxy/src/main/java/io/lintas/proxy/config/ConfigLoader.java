@@ -28,6 +28,8 @@ import io.lintas.wire.tls.TlsSettings;
 import javax.net.ssl.SSLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.lintas.admin.AdminSettings;
+import io.lintas.admin.metrics.MetricsSettings;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -130,12 +132,72 @@ public final class ConfigLoader {
         PoolConfig pool = pool(raw.pool(), raw.nodes(), connectTimeout, problems);
         LintasConfig.RoutingSettings routing = routing(raw.routing(), raw.nodes(), problems);
         QueryRuleSet rules = queryRules(raw.queryRules(), routing, problems);
+        LintasConfig.AdminConfig admin = admin(raw.admin(), problems);
+        LintasConfig.MetricsConfig metrics = metrics(raw.metrics(), problems);
+        if (admin.enabled() && metrics.enabled() && admin.port() != 0 && admin.port() == metrics.port()
+            && admin.address().equals(metrics.address())) {
+            problems.add("bad value at 'metrics.port': '" + metrics.port() + "' (admin.port uses it already)");
+        }
 
         return new LintasConfig(
             new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads,
                 security),
             users, List.copyOf(nodes.values()), writerOrder, readers,
-            new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, rules, monitor);
+            new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, rules, monitor, admin, metrics);
+    }
+
+    private static LintasConfig.AdminConfig admin(RawConfig.Admin a, List<String> problems) {
+        if (a == null) {
+            a = new RawConfig.Admin(null, null, null, null, null, null);
+        }
+        boolean enabled = a.enabled() == null || a.enabled();
+        String address = a.address() == null ? "127.0.0.1" : a.address();
+        checkHost(problems, "admin.address", address);
+        int port = intIn(problems, "admin.port", a.port(), AdminSettings.DEFAULT_PORT, 0, 65535);
+        String username = a.username() == null ? "admin" : a.username();
+        if (username.isEmpty()) {
+            problems.add("bad value at 'admin.username': '' (give a user name)");
+        }
+        String password = AdminSettings.SAMPLE_PASSWORD;
+        if (a.password() != null && a.passwordHash() != null) {
+            problems.add("bad value at 'admin': give either 'password' or 'password_hash', not both");
+        } else if (a.password() != null) {
+            if (a.password().isEmpty()) {
+                problems.add("bad value at 'admin.password': '' (the admin interface needs a password)");
+            } else {
+                password = a.password();
+            }
+        } else if (a.passwordHash() != null) {
+            try {
+                NativePassword.parseStoredHash(a.passwordHash());
+                password = a.passwordHash();
+            } catch (IllegalArgumentException e) {
+                problems.add("bad value at 'admin.password_hash': " + e.getMessage());
+            }
+        }
+        if (enabled && !username.isEmpty() && !address.isBlank()) {
+            try {
+                new AdminSettings(address, port, username, password).requireSafe();
+            } catch (IllegalStateException e) {
+                problems.add("bad value at 'admin.address': '" + address + "' (" + e.getMessage() + ")");
+            }
+        }
+        return new LintasConfig.AdminConfig(enabled, address, port, username, password);
+    }
+
+    private static LintasConfig.MetricsConfig metrics(RawConfig.Metrics m, List<String> problems) {
+        if (m == null) {
+            m = new RawConfig.Metrics(null, null, null, null);
+        }
+        boolean enabled = m.enabled() == null || m.enabled();
+        String address = m.address() == null ? "127.0.0.1" : m.address();
+        checkHost(problems, "metrics.address", address);
+        int port = intIn(problems, "metrics.port", m.port(), MetricsSettings.DEFAULT_PORT, 0, 65535);
+        String path = m.path() == null ? "/metrics" : m.path();
+        if (!path.startsWith("/")) {
+            problems.add("bad value at 'metrics.path': '" + path + "' (must start with '/')");
+        }
+        return new LintasConfig.MetricsConfig(enabled, address, port, path);
     }
 
     private static PoolConfig pool(Map<String, Object> global, List<RawConfig.Node> nodes, int connectTimeout,

@@ -22,7 +22,8 @@ import java.util.List;
  */
 public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<BackendNode> nodes,
                            List<BackendNode> writerOrder, List<BackendNode> readers, BackendSettings backend,
-                           PoolConfig pool, RoutingSettings routing, QueryRuleSet queryRules, MonitorConfig monitor) {
+                           PoolConfig pool, RoutingSettings routing, QueryRuleSet queryRules, MonitorConfig monitor,
+                           AdminConfig admin, MetricsConfig metrics) {
 
     public LintasConfig {
         users = List.copyOf(users);
@@ -31,13 +32,42 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
         readers = List.copyOf(readers);
     }
 
+    /**
+     * The admin SQL interface ({@code admin:}).
+     *
+     * @param password the clear password or its {@code *HEX} form (SHA1(SHA1(password)))
+     */
+    public record AdminConfig(boolean enabled, String address, int port, String username, String password) {
+        @Override
+        public String toString() {
+            return "AdminConfig{enabled=" + enabled + ", address=" + address + ", port=" + port + ", username=" + username + "}";
+        }
+    }
+
+    /** The Prometheus endpoint ({@code metrics:}). */
+    public record MetricsConfig(boolean enabled, String address, int port, String path) {}
+
+    /** This configuration with other users, nodes, routing and rules (what the admin interface changes at runtime). */
+    public LintasConfig with(List<UserAccount> newUsers, List<BackendNode> newNodes, List<BackendNode> newWriterOrder,
+                             List<BackendNode> newReaders, RoutingSettings newRouting, QueryRuleSet newRules) {
+        return new LintasConfig(proxy, newUsers, newNodes, newWriterOrder, newReaders, backend, pool, newRouting, newRules,
+            monitor, admin, metrics);
+    }
+
     /** Whether the Galera monitor runs, and its settings (null when disabled). */
     public record MonitorConfig(boolean enabled, MonitorSettings settings) {}
 
     /** The client-facing listener and protocol limits; {@code serverVersion} is null unless configured. */
     public record ProxySettings(String address, int port, String unixSocket, String serverVersion,
                                 int handshakeTimeoutMs, int netReadTimeoutMs, long maxAllowedPacket, int ioThreads,
-                                SecuritySettings security) {}
+                                SecuritySettings security) {
+        /** Settings without client security: plain, mysql_native_password, no limits, no throttle (tests). */
+        public ProxySettings(String address, int port, String unixSocket, String serverVersion, int handshakeTimeoutMs,
+                             int netReadTimeoutMs, long maxAllowedPacket, int ioThreads) {
+            this(address, port, unixSocket, serverVersion, handshakeTimeoutMs, netReadTimeoutMs, maxAllowedPacket,
+                ioThreads, SecuritySettings.NONE);
+        }
+    }
 
     /**
      * Client-side security: TLS, the authentication plugin, connection limits and the failed-login throttle.
@@ -50,7 +80,10 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
      * @param loginThrottle     throttle settings, or null when disabled
      */
     public record SecuritySettings(TlsSettings.Server tls, String authPlugin, Path rsaPrivateKeyFile, int maxConnections,
-                                   LoginThrottle.Settings loginThrottle) {}
+                                   LoginThrottle.Settings loginThrottle) {
+        /** No TLS, mysql_native_password, no connection limit, no throttle. */
+        public static final SecuritySettings NONE = new SecuritySettings(null, "mysql_native_password", null, 0, null);
+    }
 
     /** How backend connections are opened; prepared statements kept open per backend connection at most. */
     public record BackendSettings(int connectTimeoutMs, int maxPreparedStatements) {}

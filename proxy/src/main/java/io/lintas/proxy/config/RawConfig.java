@@ -16,7 +16,23 @@ record RawConfig(
     @JsonProperty("pool") Map<String, Object> pool,
     @JsonProperty("routing") Routing routing,
     @JsonProperty("query_rules") List<QueryRule> queryRules,
-    @JsonProperty("monitor") Monitor monitor) {
+    @JsonProperty("monitor") Monitor monitor,
+    @JsonProperty("admin") Admin admin,
+    @JsonProperty("metrics") Metrics metrics) {
+
+    record Admin(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("address") String address,
+        @JsonProperty("port") Integer port,
+        @JsonProperty("username") String username,
+        @JsonProperty("password") String password,
+        @JsonProperty("password_hash") String passwordHash) {}
+
+    record Metrics(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("address") String address,
+        @JsonProperty("port") Integer port,
+        @JsonProperty("path") String path) {}
 
     record Proxy(
         @JsonProperty("address") String address,

@@ -108,6 +108,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final long connectionId;
     private final byte[] scramble = Scramble.generate();
     private final ArrayDeque<Packet> queued = new ArrayDeque<>();
+    final SessionActivity activity = new SessionActivity(); // admin processlist
 
     private ChannelHandlerContext ctx;
     private PacketFramer framer;
@@ -669,6 +670,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         resetCommand(command);
+        activity.started(command, expected.schema(), cmdStartNanos);
         switch (command) {
             case -1 -> {
                 ReferenceCountUtil.release(frame);
@@ -746,6 +748,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void startQuery(Packet frame) {
         String sql = text(frame);
+        activity.query(sql);
         if (mayStartWithKill(sql)) {
             KillStatement kill = KillStatement.parse(sql).orElse(null);
             if (kill != null && (kill.target() == KillStatement.Target.CONNECTION
@@ -1359,6 +1362,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             context.digests().record(cmdClass.digestId(), cmdClass.digestText(), hostgroup, username, expected.schema(),
                 (System.nanoTime() - cmdStartNanos) / 1000);
         }
+        context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, cmdStartNanos);
         runningNode = null;
         runningThread = -1;
         current = null;
@@ -1664,6 +1668,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /** The node running this session's statement now, or null; thread-safe. */
+    BackendNode runningNode() {
+        return runningNode;
+    }
+
+    /** KILL QUERY from the admin interface: interrupts the statement this session runs, on its node; thread-safe. */
+    void killQueryFromAdmin() {
+        ctx.executor().execute(() -> {
+            BackendNode node = runningNode;
+            if (node != null && runningThread >= 0 && state != State.CLOSED) {
+                queryKilled();
+                AdminKill.killQuery(context, connectionId, key(node), ctx.channel().eventLoop(), runningThread, syncTimeoutMs());
+            }
+        });
+    }
+
     // ---- flow control ------------------------------------------------------------------------------------
 
     /** Enforces max_allowed_packet on a client command; on violation answers ERR 1153 and closes, as MariaDB does. */
@@ -1680,6 +1700,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void commandDone() {
+        activity.idle();
         awaitingResponse = false;
         drainQueue();
         updateClientAutoRead();
@@ -1752,9 +1773,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return k;
     }
 
-    /** Bound on each internal command that brings a connection in line (INIT_DB, SET, PREPARE). */
+    /**
+     * Bound on each internal command that brings a connection in line (INIT_DB, SET, PREPARE). They are part of
+     * the client's statement, which Lintas does not time out either: a loaded node may take seconds to prepare,
+     * and a node that stops answering is taken out by the monitor, which aborts the connection. So the bound is
+     * the client-side net_read timeout, only a backstop.
+     */
     private long syncTimeoutMs() {
-        return Math.max(1000, context.backend().connectTimeoutMs());
+        return Math.max(context.settings().netReadTimeoutMs(), context.backend().connectTimeoutMs());
     }
 
     private void reportFailure(BackendNode node, Throwable cause) {

@@ -27,7 +27,7 @@ public final class ProxyContext {
     private final BackendPool pool;
     private final QueryClassifier classifier;
     private final ReaderBalancer balancer;
-    private final LintasConfig.RoutingSettings routing;
+    private volatile LintasConfig.RoutingSettings routing;
     private final LintasConfig.BackendSettings backend;
     private final AtomicReference<QueryRuleSet> rules;
     private final DigestStats digests = new DigestStats(DIGEST_ENTRIES);
@@ -45,11 +45,22 @@ public final class ProxyContext {
     private final ConcurrentHashMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile BiConsumer<BackendNode, String> failureReporter = (node, reason) -> { };
     private volatile ClientSecurity security = ClientSecurity.none();
+    private final DataPathMetrics dataPath;
 
     /** Creates the shared context. */
     public ProxyContext(LintasConfig.ProxySettings settings, UserDirectory users, Topology topology,
                         ServerIdentity identity, BackendPool pool, QueryClassifier classifier,
                         LintasConfig.RoutingSettings routing, LintasConfig.BackendSettings backend, QueryRuleSet rules) {
+        this(settings, users, topology, identity, pool, classifier, routing, backend, rules,
+            new DataPathMetrics(new io.lintas.admin.metrics.LintasMetrics()));
+    }
+
+    /** Creates the shared context, recording metrics into {@code dataPath}. */
+    public ProxyContext(LintasConfig.ProxySettings settings, UserDirectory users, Topology topology,
+                        ServerIdentity identity, BackendPool pool, QueryClassifier classifier,
+                        LintasConfig.RoutingSettings routing, LintasConfig.BackendSettings backend, QueryRuleSet rules,
+                        DataPathMetrics dataPath) {
+        this.dataPath = dataPath;
         this.settings = settings;
         this.users = new AtomicReference<>(users);
         this.topology = new AtomicReference<>(topology);
@@ -70,6 +81,61 @@ public final class ProxyContext {
     /** Replaces the query rules; the next statement of every session uses the new set. */
     public void setRules(QueryRuleSet next) {
         rules.set(next);
+    }
+
+    /** Where the data path records metrics and statement counters. */
+    public DataPathMetrics statementMetrics() {
+        return dataPath;
+    }
+
+    /** Replaces the users clients may log in as; sessions already logged in stay. */
+    public void setUsers(UserDirectory next) {
+        users.set(next);
+    }
+
+    /**
+     * Replaces the routing settings (the next statement of every session uses them) and the reader weights in
+     * them.
+     */
+    public void setRouting(LintasConfig.RoutingSettings next) {
+        balancer.setWeights(next.weights());
+        routing = next;
+    }
+
+    /** A snapshot of every logged-in session (the admin processlist); thread-safe. */
+    public java.util.List<SessionSnapshot> sessionSnapshots() {
+        java.util.List<SessionSnapshot> out = new java.util.ArrayList<>();
+        for (ClientSession s : sessions.values()) {
+            String user = s.username();
+            if (user == null) {
+                continue;
+            }
+            SessionActivity a = s.activity;
+            boolean running = a.running();
+            out.add(new SessionSnapshot(s.connectionId(), user, a.schema(), a.clientHost(), a.clientPort(),
+                a.commandName(), a.elapsedMs(), running ? a.info() : null, running ? s.runningNode() : null));
+        }
+        out.sort(java.util.Comparator.comparingLong(SessionSnapshot::connectionId));
+        return out;
+    }
+
+    /**
+     * Kills a session from the admin interface: the whole connection, or only the statement it runs (as
+     * {@code KILL QUERY} on its node). Thread-safe.
+     *
+     * @return false when no session has that id
+     */
+    public boolean kill(long connectionId, boolean queryOnly) {
+        ClientSession s = sessions.get(connectionId);
+        if (s == null || s.username() == null) {
+            return false;
+        }
+        if (queryOnly) {
+            s.killQueryFromAdmin();
+        } else {
+            s.killedFromElsewhere();
+        }
+        return true;
     }
 
     /** Per-digest statement statistics. */
