@@ -57,6 +57,8 @@ public final class LintasProcess implements AutoCloseable {
         // would move writes off node3 in the middle of an unrelated test. Failover tests set their own.
         private List<String> monitor = List.of("timeout_ms: 1000", "max_failures: 3");
         private final StringBuilder extraYaml = new StringBuilder();
+        private final List<String> proxyLines = new ArrayList<>();
+        private final java.util.Map<String, List<String>> userLines = new java.util.HashMap<>();
         private boolean admin = true;
         private String adminPassword = "admin";
         private boolean metrics = true;
@@ -86,6 +88,18 @@ public final class LintasProcess implements AutoCloseable {
         /** Appends top-level YAML (e.g. a {@code pool:}, {@code routing:} or {@code query_rules:} section). */
         public Builder yaml(String text) {
             extraYaml.append(text.endsWith("\n") ? text : text + "\n");
+            return this;
+        }
+
+        /** Extra {@code proxy:} keys, as lines indented below {@code proxy:} (e.g. {@code "max_connections: 5"}, {@code "tls:"}, {@code "  cert_file: …"}). */
+        public Builder proxy(String... lines) {
+            this.proxyLines.addAll(List.of(lines));
+            return this;
+        }
+
+        /** Extra keys of one {@code users[]} entry (e.g. {@code "max_connections: 2"}). */
+        public Builder userKeys(String username, String... lines) {
+            this.userLines.computeIfAbsent(username, u -> new ArrayList<>()).addAll(List.of(lines));
             return this;
         }
 
@@ -240,6 +254,9 @@ public final class LintasProcess implements AutoCloseable {
         if (config.netReadTimeoutMs != null) {
             y.append("  net_read_timeout_ms: ").append(config.netReadTimeoutMs).append('\n');
         }
+        for (String line : config.proxyLines) {
+            y.append("  ").append(line).append('\n');
+        }
         y.append("users:\n");
         for (User u : config.users) {
             y.append("  - username: ").append(quote(u.username())).append('\n');
@@ -251,6 +268,9 @@ public final class LintasProcess implements AutoCloseable {
             }
             if (u.defaultSchema() != null) {
                 y.append("    default_schema: ").append(quote(u.defaultSchema())).append('\n');
+            }
+            for (String line : config.userLines.getOrDefault(u.username(), List.of())) {
+                y.append("    ").append(line).append('\n');
             }
         }
         y.append("nodes:\n");

@@ -230,6 +230,11 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The scramble of the last greeting read. */
+    public byte[] scramble() {
+        return scramble.clone();
+    }
+
     /** The local port, to tell this client apart in logs. */
     public int localPort() {
         return socket.getLocalPort();

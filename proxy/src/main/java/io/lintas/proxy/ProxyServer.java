@@ -1,5 +1,9 @@
 package io.lintas.proxy;
 
+import io.lintas.proxy.config.UserAccount;
+import io.lintas.proxy.security.ClientSecurity;
+import java.io.UncheckedIOException;
+
 import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.GaleraMonitor;
 import io.lintas.monitor.MonitorSettings;
@@ -98,6 +102,14 @@ public final class ProxyServer implements AutoCloseable {
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
             new ServerIdentity(config.proxy().serverVersion()), pool, new QueryClassifier(), config.routing(),
             config.backend(), config.queryRules(), dataPath);
+        try {
+            this.context.setSecurity(ClientSecurity.build(config.proxy().security(), user -> {
+                UserAccount a = context.users().find(user);
+                return a == null ? 0 : a.maxConnections();
+            }));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the TLS or RSA key files: " + e.getMessage(), e);
+        }
         this.monitor = config.monitor().enabled()
             ? new GaleraMonitor(config.monitor().settings(), config.nodes(), config.writerOrder(), config.readers())
             : null;
@@ -145,6 +157,11 @@ public final class ProxyServer implements AutoCloseable {
             log.info("listening for MySQL clients on unix socket {}", path);
         }
         log.info("writer order: {}; transport: {}", config.writerOrder(), epoll ? "epoll" : "nio");
+        LintasConfig.SecuritySettings sec = p.security();
+        log.info("clients: tls={}; auth_plugin={}; max_connections={}; login_throttle={}",
+            sec.tls() == null ? "off" : sec.tls().requireTls() ? "required on TCP" : "offered on TCP",
+            sec.authPlugin(), sec.maxConnections() == 0 ? "unlimited" : sec.maxConnections(),
+            sec.loginThrottle() == null ? "off" : "on");
         startAdmin();
     }
 

@@ -281,7 +281,10 @@ final class ConfigRows {
             UserAccount old = baseUsers.get(u.username());
             byte[] stage1 = old != null && Arrays.equals(old.stage2(), stage2) ? old.stage1() : null;
             String schema = u.defaultSchema() == null || u.defaultSchema().isEmpty() ? null : u.defaultSchema();
-            users.add(new UserAccount(u.username(), stage2, stage1, schema));
+            // users[].max_connections and the caching_sha2 digests stay as the config file set them.
+            boolean samePassword = old != null && Arrays.equals(old.stage2(), stage2);
+            users.add(new UserAccount(u.username(), stage2, stage1, schema, old == null ? 0 : old.maxConnections(),
+                samePassword ? old.sha2FastAuth() : null));
         }
         if (users.isEmpty() && problems.isEmpty()) {
             problems.add("mysql_users: no users (at least one user is needed)");

@@ -18,6 +18,16 @@ import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.MonitorSettings;
 import io.lintas.monitor.WriterIsAlsoReader;
 import io.lintas.wire.auth.NativePassword;
+import io.lintas.proxy.security.LoginThrottle;
+import io.lintas.wire.auth.AuthRsaKeys;
+import io.lintas.wire.auth.CachingSha2Password;
+import io.lintas.wire.auth.Sha2FastAuthEntry;
+import io.lintas.wire.tls.TlsContextFactory;
+import io.lintas.wire.tls.TlsSettings;
+
+import javax.net.ssl.SSLException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import io.lintas.admin.AdminSettings;
 import io.lintas.admin.metrics.MetricsSettings;
 
@@ -91,7 +101,7 @@ public final class ConfigLoader {
 
     private LintasConfig validate(RawConfig raw, List<String> problems) {
         RawConfig.Proxy p = raw.proxy() != null ? raw.proxy()
-            : new RawConfig.Proxy(null, null, null, null, null, null, null, null);
+            : new RawConfig.Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null);
         String address = p.address() == null ? "127.0.0.1" : p.address();
         checkHost(problems, "proxy.address", address);
         int port = intIn(problems, "proxy.port", p.port(), 6033, 0, 65535);
@@ -108,6 +118,7 @@ public final class ConfigLoader {
             problems.add("bad value at 'proxy.max_allowed_packet': '" + maxPacket + "' (must be 1024.." + MAX_PACKET_LIMIT + ")");
         }
         int ioThreads = intIn(problems, "proxy.io_threads", p.ioThreads(), Runtime.getRuntime().availableProcessors(), 1, 256);
+        LintasConfig.SecuritySettings security = security(p, handshake, problems);
 
         List<UserAccount> users = users(raw.users(), problems);
         Map<String, BackendNode> nodes = nodes(raw.nodes(), problems);
@@ -129,7 +140,8 @@ public final class ConfigLoader {
         }
 
         return new LintasConfig(
-            new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads),
+            new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads,
+                security),
             users, List.copyOf(nodes.values()), writerOrder, readers,
             new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, rules, monitor, admin, metrics);
     }
@@ -323,9 +335,91 @@ public final class ConfigLoader {
             } else {
                 problems.add("missing key '" + at + ".password' (or '" + at + ".password_hash')");
             }
-            out.add(new UserAccount(u.username(), stage2, stage1, u.defaultSchema()));
+            int maxConn = intIn(problems, at + ".max_connections", u.maxConnections(), 0, 0, 1_000_000);
+            Sha2FastAuthEntry sha2 = u.password() != null && !u.password().isEmpty()
+                ? Sha2FastAuthEntry.of(u.password().getBytes(StandardCharsets.UTF_8)) : null;
+            out.add(new UserAccount(u.username(), stage2, stage1, u.defaultSchema(), maxConn, sha2));
         }
         return out;
+    }
+
+    // ---- security (proxy.tls, proxy.auth_plugin, proxy.max_connections, proxy.login_throttle) ----------------
+
+    private static LintasConfig.SecuritySettings security(RawConfig.Proxy p, int handshakeTimeoutMs, List<String> problems) {
+        TlsSettings.Server tls = null;
+        RawConfig.Tls t = p.tls();
+        if (t != null) {
+            if (t.certFile() == null || t.certFile().isBlank()) {
+                problems.add("missing key 'proxy.tls.cert_file'");
+            }
+            if (t.keyFile() == null || t.keyFile().isBlank()) {
+                problems.add("missing key 'proxy.tls.key_file'");
+            }
+            if (t.certFile() != null && !t.certFile().isBlank() && t.keyFile() != null && !t.keyFile().isBlank()) {
+                boolean filesOk = readable(problems, "proxy.tls.cert_file", t.certFile())
+                    & readable(problems, "proxy.tls.key_file", t.keyFile());
+                if (filesOk) {
+                    tls = new TlsSettings.Server(Path.of(t.certFile()), Path.of(t.keyFile()),
+                        t.requireTls() != null && t.requireTls());
+                    try {
+                        TlsContextFactory.forServer(tls);
+                    } catch (SSLException | RuntimeException e) {
+                        problems.add("bad value at 'proxy.tls.cert_file' / 'proxy.tls.key_file': " + e.getMessage());
+                        tls = null;
+                    }
+                }
+            }
+        }
+        String plugin = p.authPlugin() == null ? NativePassword.PLUGIN_NAME : p.authPlugin();
+        if (!plugin.equals(NativePassword.PLUGIN_NAME) && !plugin.equals(CachingSha2Password.PLUGIN_NAME)) {
+            problems.add("bad value at 'proxy.auth_plugin': '" + plugin + "' (must be " + NativePassword.PLUGIN_NAME
+                + " or " + CachingSha2Password.PLUGIN_NAME + ")");
+        }
+        Path rsaKey = null;
+        if (p.rsaPrivateKeyFile() != null) {
+            if (readable(problems, "proxy.rsa_private_key_file", p.rsaPrivateKeyFile())) {
+                try {
+                    AuthRsaKeys.fromPrivateKeyPem(Files.readString(Path.of(p.rsaPrivateKeyFile())));
+                    rsaKey = Path.of(p.rsaPrivateKeyFile());
+                } catch (IOException | RuntimeException e) {
+                    problems.add("bad value at 'proxy.rsa_private_key_file': '" + p.rsaPrivateKeyFile()
+                        + "' is not a PKCS#8 PEM RSA private key (" + e.getMessage() + ")");
+                }
+            }
+        }
+        int maxConnections = intIn(problems, "proxy.max_connections", p.maxConnections(), 4096, 0, 1_000_000);
+        LoginThrottle.Settings throttle = null;
+        RawConfig.LoginThrottle lt = p.loginThrottle();
+        if (lt == null || lt.enabled() == null || lt.enabled()) {
+            LoginThrottle.Settings d = LoginThrottle.Settings.DEFAULT;
+            int free = intIn(problems, "proxy.login_throttle.free_failures", lt == null ? null : lt.freeFailures(),
+                d.freeFailures(), 0, 1_000_000);
+            int first = intIn(problems, "proxy.login_throttle.first_delay_ms", lt == null ? null : lt.firstDelayMs(),
+                (int) d.firstDelay().toMillis(), 1, 600_000);
+            // Below the handshake timeout, so a throttled client still gets its answer.
+            int maxDefault = (int) Math.min(d.maxDelay().toMillis(), handshakeTimeoutMs / 2);
+            int max = intIn(problems, "proxy.login_throttle.max_delay_ms", lt == null ? null : lt.maxDelayMs(),
+                maxDefault, 1, 600_000);
+            if (max < first) {
+                problems.add("bad value at 'proxy.login_throttle.max_delay_ms': '" + max
+                    + "' (must be >= proxy.login_throttle.first_delay_ms)");
+            } else if (max >= handshakeTimeoutMs) {
+                problems.add("bad value at 'proxy.login_throttle.max_delay_ms': '" + max
+                    + "' (must be below proxy.handshake_timeout_ms, " + handshakeTimeoutMs + ")");
+            } else {
+                throttle = new LoginThrottle.Settings(free, Duration.ofMillis(first), Duration.ofMillis(max),
+                    d.forgetAfter(), d.maxAddresses());
+            }
+        }
+        return new LintasConfig.SecuritySettings(tls, plugin, rsaKey, maxConnections, throttle);
+    }
+
+    private static boolean readable(List<String> problems, String key, String file) {
+        if (!Files.isReadable(Path.of(file))) {
+            problems.add("bad value at '" + key + "': '" + file + "' (not a readable file)");
+            return false;
+        }
+        return true;
     }
 
     private static Map<String, BackendNode> nodes(List<RawConfig.Node> raw, List<String> problems) {

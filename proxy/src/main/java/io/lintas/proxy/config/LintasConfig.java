@@ -1,5 +1,9 @@
 package io.lintas.proxy.config;
 
+import io.lintas.proxy.security.LoginThrottle;
+import io.lintas.wire.tls.TlsSettings;
+import java.nio.file.Path;
+
 import io.lintas.pool.PoolConfig;
 import io.lintas.router.rules.QueryRuleSet;
 import java.util.Map;
@@ -55,7 +59,31 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
 
     /** The client-facing listener and protocol limits; {@code serverVersion} is null unless configured. */
     public record ProxySettings(String address, int port, String unixSocket, String serverVersion,
-                                int handshakeTimeoutMs, int netReadTimeoutMs, long maxAllowedPacket, int ioThreads) {}
+                                int handshakeTimeoutMs, int netReadTimeoutMs, long maxAllowedPacket, int ioThreads,
+                                SecuritySettings security) {
+        /** Settings without client security: plain, mysql_native_password, no limits, no throttle (tests). */
+        public ProxySettings(String address, int port, String unixSocket, String serverVersion, int handshakeTimeoutMs,
+                             int netReadTimeoutMs, long maxAllowedPacket, int ioThreads) {
+            this(address, port, unixSocket, serverVersion, handshakeTimeoutMs, netReadTimeoutMs, maxAllowedPacket,
+                ioThreads, SecuritySettings.NONE);
+        }
+    }
+
+    /**
+     * Client-side security: TLS, the authentication plugin, connection limits and the failed-login throttle.
+     *
+     * @param tls               TLS towards clients, or null when not configured (plain only)
+     * @param authPlugin        the plugin announced to clients and switched to ({@code mysql_native_password} or
+     *                          {@code caching_sha2_password})
+     * @param rsaPrivateKeyFile PKCS#8 PEM key for caching_sha2's RSA exchange over plain TCP; null = generated at start-up
+     * @param maxConnections    client connections at most, 0 for no limit
+     * @param loginThrottle     throttle settings, or null when disabled
+     */
+    public record SecuritySettings(TlsSettings.Server tls, String authPlugin, Path rsaPrivateKeyFile, int maxConnections,
+                                   LoginThrottle.Settings loginThrottle) {
+        /** No TLS, mysql_native_password, no connection limit, no throttle. */
+        public static final SecuritySettings NONE = new SecuritySettings(null, "mysql_native_password", null, 0, null);
+    }
 
     /** How backend connections are opened; prepared statements kept open per backend connection at most. */
     public record BackendSettings(int connectTimeoutMs, int maxPreparedStatements) {}

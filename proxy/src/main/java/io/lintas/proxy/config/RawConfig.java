@@ -42,13 +42,33 @@ record RawConfig(
         @JsonProperty("handshake_timeout_ms") Integer handshakeTimeoutMs,
         @JsonProperty("net_read_timeout_ms") Integer netReadTimeoutMs,
         @JsonProperty("max_allowed_packet") Long maxAllowedPacket,
-        @JsonProperty("io_threads") Integer ioThreads) {}
+        @JsonProperty("io_threads") Integer ioThreads,
+        // security (client TLS, auth plugin, limits)
+        @JsonProperty("tls") Tls tls,
+        @JsonProperty("auth_plugin") String authPlugin,
+        @JsonProperty("rsa_private_key_file") String rsaPrivateKeyFile,
+        @JsonProperty("max_connections") Integer maxConnections,
+        @JsonProperty("login_throttle") LoginThrottle loginThrottle) {}
+
+    /** {@code proxy.tls}: TLS towards clients. */
+    record Tls(
+        @JsonProperty("cert_file") String certFile,
+        @JsonProperty("key_file") String keyFile,
+        @JsonProperty("require_tls") Boolean requireTls) {}
+
+    /** {@code proxy.login_throttle}: slowing down repeated failed logins from one address. */
+    record LoginThrottle(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("free_failures") Integer freeFailures,
+        @JsonProperty("first_delay_ms") Integer firstDelayMs,
+        @JsonProperty("max_delay_ms") Integer maxDelayMs) {}
 
     record User(
         @JsonProperty("username") String username,
         @JsonProperty("password") String password,
         @JsonProperty("password_hash") String passwordHash,
-        @JsonProperty("default_schema") String defaultSchema) {}
+        @JsonProperty("default_schema") String defaultSchema,
+        @JsonProperty("max_connections") Integer maxConnections) {}
 
     record Node(
         @JsonProperty("name") String name,

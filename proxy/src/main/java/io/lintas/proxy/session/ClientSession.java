@@ -32,7 +32,15 @@ import io.lintas.wire.PacketFramer;
 import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ResponseTracker;
 import io.lintas.wire.ServerStatus;
+import io.lintas.wire.auth.CachingSha2Password;
+import io.lintas.wire.auth.CachingSha2ServerExchange;
 import io.lintas.wire.auth.NativePassword;
+import io.lintas.wire.auth.Sha2FastAuthEntry;
+import io.lintas.wire.message.WireMessage;
+import io.lintas.wire.tls.ServerTlsUpgrade;
+import io.lintas.proxy.security.ClientSecurity;
+import io.lintas.proxy.security.ConnectionLimiter;
+import io.lintas.proxy.security.LoginThrottle;
 import io.lintas.wire.auth.Scramble;
 import io.lintas.wire.message.AuthSwitchRequest;
 import io.lintas.wire.message.ChangeUser;
@@ -47,6 +55,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -88,6 +97,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private static final Map<String, String> CAUSAL_READ = Map.of("wsrep_sync_wait", "1");
     /** Pause between attempts to find a writer while a failover is under way. */
     private static final long FAILOVER_RETRY_MS = 25;
+    /** ER_SECURE_TRANSPORT_REQUIRED: a plain client where proxy.tls.require_tls is set. */
+    private static final int ER_SECURE_TRANSPORT_REQUIRED = 3159;
+    private static final java.util.concurrent.atomic.AtomicLong lastTooManyLog =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
 
     private enum State { HANDSHAKE, AUTH_SWITCH, CONNECTING, READY, CHANGE_USER_SWITCH, CHANGING_USER, CLOSED }
 
@@ -111,6 +124,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private volatile String username;
     private int characterSet;
     private BackendCredentials credentials;
+    // Login security: connection slot, TLS, caching_sha2 exchange in progress, sequence id expected next.
+    private ConnectionLimiter.Permit permit;
+    private boolean unixSocket;
+    private String clientIp = "?";
+    private long serverCapabilities;
+    private boolean tlsUpgraded;
+    private CachingSha2ServerExchange sha2;
+    private int authSeq = 1;
 
     // Session state the client expects, and what holds it.
     private SessionState expected;
@@ -194,12 +215,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         SocketAddress addr = ctx.channel().remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() + ":" + isa.getPort()
             : addr == null ? "unix-socket" : String.valueOf(addr);
+        unixSocket = !(addr instanceof InetSocketAddress);
+        clientIp = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "unix-socket";
+        ServerIdentity id = context.identity();
+        ClientSecurity sec = context.security();
+        permit = sec.limiter().tryAcquire();
+        if (permit == null) {
+            // Over proxy.max_connections: answer at once instead of the greeting, as MariaDB does.
+            long now = System.nanoTime();
+            long last = lastTooManyLog.get();
+            if (now - last > TimeUnit.SECONDS.toNanos(1) && lastTooManyLog.compareAndSet(last, now)) {
+                // At most once a second: a flood must not flood the log too.
+                log.warn("conn={} client={} refused: too many connections ({}, proxy.max_connections)", connectionId,
+                    remote, sec.limiter().openConnections());
+            }
+            clientCapabilities = id.capabilities();
+            failAndClose(ErrorCode.ER_CON_COUNT_ERROR, "Too many connections", 0);
+            return;
+        }
         handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
             context.settings().handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
-        ServerIdentity id = context.identity();
-        HandshakeV10 greeting = new HandshakeV10(id.version(), connectionId, scramble, id.capabilities(),
-            id.characterSet(), ServerStatus.AUTOCOMMIT, NativePassword.PLUGIN_NAME);
-        ctx.writeAndFlush(greeting.toFrame(ctx.alloc(), 0, id.capabilities()));
+        serverCapabilities = id.capabilities();
+        if (sec.sslContext() != null && !unixSocket) {
+            serverCapabilities |= Capabilities.CLIENT_SSL;
+        }
+        HandshakeV10 greeting = new HandshakeV10(id.version(), connectionId, scramble, serverCapabilities,
+            id.characterSet(), ServerStatus.AUTOCOMMIT,
+            sec.cachingSha2() ? CachingSha2Password.PLUGIN_NAME : NativePassword.PLUGIN_NAME);
+        ctx.writeAndFlush(greeting.toFrame(ctx.alloc(), 0, serverCapabilities));
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -272,6 +315,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext ctx) {
         context.unregister(this);
         closeSession();
+        if (permit != null) {
+            permit.close();
+        }
     }
 
     @Override
@@ -287,63 +333,217 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (state == State.HANDSHAKE || state == State.AUTH_SWITCH) {
             log.info("conn={} client={} handshake not completed within {} ms, closing", connectionId, remote,
                 context.settings().handshakeTimeoutMs());
-            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", state == State.HANDSHAKE ? 2 : 4);
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls != null && !tls.handshakeFuture().isDone()) {
+                // Stuck in the TLS handshake: there is no channel to send an ERR on.
+                closeSession();
+                ctx.close();
+                return;
+            }
+            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", authSeq + 1);
         }
     }
 
     private void onHandshakeResponse(Packet frame) {
-        if (frame.sequenceId() != 1 || frame.hasContinuation()) {
-            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", 2);
+        if (frame.sequenceId() != authSeq || frame.hasContinuation()) {
+            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", authSeq + 1);
             return;
         }
+        ClientSecurity sec = context.security();
         if (frame.payloadLength() == SslRequest.LENGTH) {
             SslRequest ssl = SslRequest.decode(frame.payload());
             if (Capabilities.has(ssl.capabilities(), Capabilities.CLIENT_SSL)) {
-                failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "TLS is not enabled on this listener", 2);
+                if (sec.sslContext() == null || unixSocket) {
+                    failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "TLS is not enabled on this listener", authSeq + 1);
+                } else if (tlsUpgraded || ServerTlsUpgrade.isActive(ctx.channel())) {
+                    failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", authSeq + 1);
+                } else {
+                    // The client's HandshakeResponse41 follows inside TLS, with sequence id 2, under the same timer.
+                    tlsUpgraded = true;
+                    authSeq = frame.sequenceId() + 1;
+                    ServerTlsUpgrade.upgrade(ctx.channel(), sec.sslContext(), framer).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            log.info("conn={} client={} TLS handshake failed: {}", connectionId, remote,
+                                describe(f.cause()));
+                            closeSession();
+                        }
+                    });
+                }
                 return;
             }
         }
         handshake = HandshakeResponse41.decode(frame.payload());
-        clientCapabilities = handshake.capabilities() & context.identity().capabilities() & 0xFFFFFFFFL;
+        clientCapabilities = handshake.capabilities() & serverCapabilities & ~Capabilities.CLIENT_SSL & 0xFFFFFFFFL;
         username = handshake.username();
         characterSet = handshake.characterSet();
-        if (ClientAuthenticator.canVerify(handshake.authPluginName(), handshake.authResponse())) {
-            completeLogin(handshake.authResponse(), scramble, 2);
+        int replySeq = frame.sequenceId() + 1;
+        if (sec.requireTls() && !tlsUpgraded && !unixSocket) {
+            log.info("conn={} client={} user={} refused: proxy.tls.require_tls and the client did not use TLS",
+                connectionId, remote, username);
+            sendAndClose(new ErrPacket(ER_SECURE_TRANSPORT_REQUIRED, "HY000",
+                "Connections using insecure transport are prohibited (proxy.tls.require_tls): connect with TLS"), replySeq);
+            return;
+        }
+        if (sec.cachingSha2()) {
+            sha2 = newSha2Exchange(username, scramble);
+            onSha2Step(sha2.start(handshake.authPluginName(), handshake.authResponse()), frame.sequenceId(), false);
+        } else if (ClientAuthenticator.canVerify(handshake.authPluginName(), handshake.authResponse())) {
+            completeLogin(handshake.authResponse(), scramble, replySeq);
         } else {
             // e.g. a MySQL 8 client starting with caching_sha2_password: ask for mysql_native_password.
             state = State.AUTH_SWITCH;
             switchScramble = scramble;
+            authSeq = replySeq + 1;
             ctx.writeAndFlush(new AuthSwitchRequest(NativePassword.PLUGIN_NAME, scramble)
-                .toFrame(ctx.alloc(), 2, clientCapabilities));
+                .toFrame(ctx.alloc(), replySeq, clientCapabilities));
         }
     }
 
     private void onAuthSwitchResponse(Packet frame) {
-        if (frame.sequenceId() != 3) {
-            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", 4);
+        if (frame.sequenceId() != authSeq) {
+            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", authSeq + 1);
             return;
         }
-        completeLogin(ByteBufUtil.getBytes(frame.payload()), switchScramble, 4);
+        if (sha2 != null) {
+            onSha2Step(sha2.onPacket(frame.payload()), frame.sequenceId(), false);
+            return;
+        }
+        completeLogin(ByteBufUtil.getBytes(frame.payload()), switchScramble, frame.sequenceId() + 1);
+    }
+
+    /** A caching_sha2_password exchange for {@code user} against {@code challenge}. */
+    private CachingSha2ServerExchange newSha2Exchange(String user, byte[] challenge) {
+        ClientSecurity sec = context.security();
+        UserAccount account = context.users().find(user);
+        CachingSha2ServerExchange.Account acct = null;
+        if (account != null) {
+            Sha2FastAuthEntry fast = sec.fastAuthCache().get(user);
+            acct = new CachingSha2ServerExchange.Account(account.stage2(), fast != null ? fast : account.sha2FastAuth());
+        }
+        return new CachingSha2ServerExchange(challenge, acct, tlsUpgraded || unixSocket, sec.rsaKeys());
+    }
+
+    /** Sends a caching_sha2 step's replies after the client's packet {@code clientSeq} and acts on its outcome. */
+    private void onSha2Step(CachingSha2ServerExchange.Step step, int clientSeq, boolean changeUser) {
+        int seq = clientSeq + 1;
+        for (WireMessage reply : step.replies()) {
+            ctx.write(reply.toFrame(ctx.alloc(), seq & 0xFF, clientCapabilities));
+            seq++;
+        }
+        ctx.flush();
+        String user = changeUser ? pendingChangeUser.username() : username;
+        switch (step.outcome()) {
+            case CONTINUE -> {
+                state = changeUser ? State.CHANGE_USER_SWITCH : State.AUTH_SWITCH;
+                authSeq = seq & 0xFF;
+                ctx.channel().config().setAutoRead(true);
+            }
+            case VERIFIED -> {
+                sha2 = null;
+                CachingSha2ServerExchange.Verified v = step.verified();
+                if (v.newFastAuth() != null) {
+                    context.security().fastAuthCache().put(user, v.newFastAuth());
+                }
+                BackendCredentials creds = new BackendCredentials(user, v.nativeStage1());
+                if (changeUser) {
+                    changeUserVerified(creds, seq);
+                } else {
+                    loginVerified(creds, seq);
+                }
+            }
+            case DENIED -> {
+                sha2 = null;
+                loginDenied(user, step.reason(), true, seq, changeUser);
+            }
+        }
     }
 
     private void completeLogin(byte[] token, byte[] usedScramble, int replySeq) {
         UserAccount account = context.users().find(username);
         BackendCredentials verified = ClientAuthenticator.verify(account, token, usedScramble);
         if (verified == null) {
-            log.info("conn={} client={} login failed for user={}", connectionId, remote, username);
-            failAndClose(ErrorCode.ER_ACCESS_DENIED_ERROR, accessDenied(username, token.length > 0), replySeq);
+            loginDenied(username, account == null ? "unknown user" : "wrong password", token.length > 0, replySeq, false);
             return;
         }
-        cancelHandshakeTimer();
-        String db = handshake.database();
-        if ((db == null || db.isEmpty()) && account.defaultSchema() != null) {
-            db = account.defaultSchema();
+        loginVerified(verified, replySeq);
+    }
+
+    /**
+     * A failed login or change of user: ERR 1045 and close, held back by the login throttle when this address
+     * failed repeatedly. Logged once, with user and address (never the password).
+     */
+    private void loginDenied(String user, String reason, boolean usingPassword, int replySeq, boolean changeUser) {
+        log.info("conn={} client={} {} user={} failed: {}", connectionId, remote, changeUser ? "change of user to" : "login for",
+            user, reason);
+        afterThrottle(false, () -> failAndClose(ErrorCode.ER_ACCESS_DENIED_ERROR, accessDenied(user, usingPassword), replySeq));
+    }
+
+    /** The client proved its password: take the user's connection slot, then open the session. */
+    private void loginVerified(BackendCredentials verified, int replySeq) {
+        afterThrottle(true, () -> {
+            if (!bindUser(username, replySeq)) {
+                return;
+            }
+            cancelHandshakeTimer();
+            UserAccount account = context.users().find(username);
+            String db = handshake.database();
+            if ((db == null || db.isEmpty()) && account != null && account.defaultSchema() != null) {
+                db = account.defaultSchema();
+            }
+            credentials = verified;
+            expected = new SessionState(db == null || db.isEmpty() ? null : db);
+            state = State.CONNECTING;
+            ctx.channel().config().setAutoRead(false);
+            openSession(replySeq, false);
+        });
+    }
+
+    /** Counts the session against {@code user}'s max_connections; on refusal answers ERR 1226 and closes. */
+    private boolean bindUser(String user, int replySeq) {
+        if (permit.tryBindUser(user) == ConnectionLimiter.Refusal.USER) {
+            int limit = context.security().limiter().limitOf(user);
+            log.info("conn={} client={} user={} refused: max_connections ({}) reached", connectionId, remote, user, limit);
+            failAndClose(ErrorCode.ER_USER_LIMIT_REACHED, "User '" + user
+                + "' has exceeded the 'max_user_connections' resource (current value: " + limit + ")", replySeq);
+            return false;
         }
-        credentials = verified;
-        expected = new SessionState(db == null || db.isEmpty() ? null : db);
-        state = State.CONNECTING;
+        return true;
+    }
+
+    /**
+     * Runs {@code answer} once the login throttle's delay for this client address has passed (successes are
+     * delayed too, so timing reveals nothing), then records the verdict. The unix socket is never throttled.
+     */
+    private void afterThrottle(boolean success, Runnable answer) {
+        LoginThrottle throttle = context.security().throttle();
+        if (throttle == null || unixSocket) {
+            answer.run();
+            return;
+        }
+        Runnable record = () -> {
+            if (success) {
+                throttle.recordSuccess(clientIp);
+            } else {
+                throttle.recordFailure(clientIp);
+            }
+        };
+        long delayMs = throttle.delayFor(clientIp).toMillis();
+        if (delayMs <= 0) {
+            record.run();
+            answer.run();
+            return;
+        }
+        // Read nothing meanwhile; CONNECTING keeps the handshake timer from firing and queues stray frames.
+        State before = state;
+        state = before == State.CHANGE_USER_SWITCH || before == State.READY ? State.CHANGING_USER : State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
-        openSession(replySeq, false);
+        ctx.executor().schedule(() -> {
+            if (state == State.CLOSED || !ctx.channel().isActive()) {
+                return;
+            }
+            record.run();
+            answer.run();
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -1354,11 +1554,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ChangeUser cu = ChangeUser.decode(frame.payload(), clientCapabilities);
         pendingChangeUser = cu;
         awaitingResponse = true;
-        if (ClientAuthenticator.canVerify(cu.authPluginName(), cu.authResponse())) {
+        if (context.security().cachingSha2()) {
+            // A client already on caching_sha2 answered the session's scramble; a switch gets a fresh one.
+            boolean sha2Client = CachingSha2Password.PLUGIN_NAME.equals(cu.authPluginName());
+            sha2 = newSha2Exchange(cu.username(), sha2Client ? scramble : Scramble.generate());
+            onSha2Step(sha2.start(cu.authPluginName(), cu.authResponse()), frame.sequenceId(), true);
+        } else if (ClientAuthenticator.canVerify(cu.authPluginName(), cu.authResponse())) {
             finishChangeUser(cu.authResponse(), scramble, 1);
         } else {
             state = State.CHANGE_USER_SWITCH;
             switchScramble = Scramble.generate();
+            authSeq = 2;
             ctx.writeAndFlush(new AuthSwitchRequest(NativePassword.PLUGIN_NAME, switchScramble)
                 .toFrame(ctx.alloc(), 1, clientCapabilities));
             ctx.channel().config().setAutoRead(true);
@@ -1366,38 +1572,53 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void onChangeUserSwitchResponse(Packet frame) {
-        if (frame.sequenceId() != 2) {
-            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", 3);
+        if (frame.sequenceId() != authSeq) {
+            failAndClose(ErrorCode.ER_HANDSHAKE_ERROR, "Bad handshake", authSeq + 1);
             return;
         }
-        finishChangeUser(ByteBufUtil.getBytes(frame.payload()), switchScramble, 3);
+        if (sha2 != null) {
+            onSha2Step(sha2.onPacket(frame.payload()), frame.sequenceId(), true);
+            return;
+        }
+        finishChangeUser(ByteBufUtil.getBytes(frame.payload()), switchScramble, frame.sequenceId() + 1);
     }
 
     private void finishChangeUser(byte[] token, byte[] usedScramble, int replySeq) {
         ChangeUser cu = pendingChangeUser;
-        pendingChangeUser = null;
         UserAccount account = context.users().find(cu.username());
         BackendCredentials verified = ClientAuthenticator.verify(account, token, usedScramble);
         if (verified == null) {
-            log.info("conn={} client={} change of user to user={} failed", connectionId, remote, cu.username());
-            failAndClose(ErrorCode.ER_ACCESS_DENIED_ERROR, accessDenied(cu.username(), token.length > 0), replySeq);
+            loginDenied(cu.username(), account == null ? "unknown user" : "wrong password", token.length > 0, replySeq, true);
             return;
         }
-        String db = cu.database();
-        if ((db == null || db.isEmpty()) && account.defaultSchema() != null) {
-            db = account.defaultSchema();
-        }
-        if (cu.characterSet() != 0) {
-            characterSet = cu.characterSet();
-        }
-        resetSession();
-        username = cu.username();
-        credentials = verified;
-        keys.clear();
-        expected = new SessionState(db == null || db.isEmpty() ? null : db);
-        state = State.CHANGING_USER;
-        ctx.channel().config().setAutoRead(false);
-        openSession(replySeq, true);
+        changeUserVerified(verified, replySeq);
+    }
+
+    /** COM_CHANGE_USER proved the new user's password: take its connection slot, reset and re-open the session. */
+    private void changeUserVerified(BackendCredentials verified, int replySeq) {
+        afterThrottle(true, () -> {
+            ChangeUser cu = pendingChangeUser;
+            pendingChangeUser = null;
+            if (!bindUser(cu.username(), replySeq)) {
+                return;
+            }
+            UserAccount account = context.users().find(cu.username());
+            String db = cu.database();
+            if ((db == null || db.isEmpty()) && account != null && account.defaultSchema() != null) {
+                db = account.defaultSchema();
+            }
+            if (cu.characterSet() != 0) {
+                characterSet = cu.characterSet();
+            }
+            resetSession();
+            username = cu.username();
+            credentials = verified;
+            keys.clear();
+            expected = new SessionState(db == null || db.isEmpty() ? null : db);
+            state = State.CHANGING_USER;
+            ctx.channel().config().setAutoRead(false);
+            openSession(replySeq, true);
+        });
     }
 
     // ---- KILL --------------------------------------------------------------------------------------------

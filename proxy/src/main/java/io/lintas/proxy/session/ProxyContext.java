@@ -1,5 +1,7 @@
 package io.lintas.proxy.session;
 
+import io.lintas.proxy.security.ClientSecurity;
+
 import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.NodeState;
 import io.lintas.monitor.Topology;
@@ -42,6 +44,7 @@ public final class ProxyContext {
     private final AtomicLong connectionIds = new AtomicLong(FIRST_CONNECTION_ID - 1);
     private final ConcurrentHashMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile BiConsumer<BackendNode, String> failureReporter = (node, reason) -> { };
+    private volatile ClientSecurity security = ClientSecurity.none();
     private final DataPathMetrics dataPath;
 
     /** Creates the shared context. */
@@ -244,6 +247,16 @@ public final class ProxyContext {
         return sessions.get(connectionId);
     }
 
+
+    /** Client TLS, auth plugin, limits and login throttle. */
+    public ClientSecurity security() {
+        return security;
+    }
+
+    /** Installs the security state (at start-up, before any client connects). */
+    public void setSecurity(ClientSecurity security) {
+        this.security = security;
+    }
 
     /** Number of client sessions open now. */
     public long openSessionCount() {
