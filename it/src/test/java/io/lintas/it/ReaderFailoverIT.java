@@ -36,7 +36,7 @@ class ReaderFailoverIT {
     static void start() {
         lintas = LintasProcess.builder().name("ReaderFailoverIT")
             .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2", "failback_after_ms: 2000")
-            .yaml("routing:\n  consistency: eventual\n").start();
+            .yaml("routing:\n  consistency: eventual\n  failover_wait_ms: 10000\n").start();
     }
 
     @AfterAll

@@ -1091,7 +1091,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 holdConnection(conn);
             }
         }
-        if (cmdOnReader && cmdType == Command.COM_QUERY && !clientFrameContinues && retryFrame == null) {
+        if (cmdRead && conn != held && cmdType == Command.COM_QUERY && !clientFrameContinues && retryFrame == null) {
             // A read that fails before any answer may run again on another node (as the client sent it).
             retryFrame = new Packet(frame.content().retainedDuplicate());
         }
