@@ -427,6 +427,12 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
     w("")
     w("</details>")
     w("")
+    # Hand-written profiling notes (where the time goes), kept beside the harness and carried into every report.
+    analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+    if os.path.exists(analysis):
+        with open(analysis, encoding="utf-8") as f:
+            w(f.read().rstrip())
+        w("")
     w("## Reproducing")
     w("")
     w("```sh")

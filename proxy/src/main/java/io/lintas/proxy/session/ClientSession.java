@@ -1075,6 +1075,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void send(BackendConnection conn, StatementCache.BackendStatement bs) {
         Packet frame = pendingFrame;
         pendingFrame = null;
+        if (cmdRead && conn != held && cmdType == Command.COM_STMT_EXECUTE && !cmdCursor && !clientFrameContinues
+            && retryFrame == null) {
+            // A prepared read may run again elsewhere too; the id is rewritten in place, so the retry
+            // puts the client's id back (see onBackendLost).
+            retryFrame = new Packet(frame.content().retainedDuplicate());
+        }
         if (bs != null) {
             ExecutePacket.setStatementId(frame, bs.id());
             if (cmdType == Command.COM_STMT_EXECUTE && cmdStatement.parameters > 0) {
@@ -1492,6 +1498,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             log.info("conn={} user={} read lost on {} ({}), retrying on another node", connectionId, username,
                 node.name(), describe(cause));
             pendingFrame = retryFrame;
+            if (cmdType == Command.COM_STMT_EXECUTE) {
+                ExecutePacket.setStatementId(pendingFrame, cmdStatement.id);
+            }
             retryFrame = null;
             cmdExcluded = node;
             acquire();
