@@ -31,7 +31,7 @@ class ManyClientsIT {
     @Test
     void twoThousandClientsShareFiftyConnectionsPerNode() throws Exception {
         try (LintasProcess lintas = LintasProcess.builder().name("ManyClientsIT")
-                 .jvmOptions("-Xmx256m").yaml("pool:\n  max_connections: " + MAX_PER_NODE + "\n  queue_timeout_ms: 10000\n")
+                 .jvmOptions("-Xmx256m").yaml("pool:\n  max_connections: " + MAX_PER_NODE + "\n")
                  .start()) {
             List<RawClient> clients = new ArrayList<>(CLIENTS);
             ExecutorService pool = Executors.newFixedThreadPool(64);

@@ -18,7 +18,7 @@ import java.util.Map;
  *                          server for this long is sent COM_PING before it is lent, and the maintenance task pings
  *                          idle ones periodically, so the server's {@code wait_timeout} never closes them unseen
  * @param connectTimeoutMs  ({@code connect_timeout_ms}, default 1000) bound on TCP connect plus login, and on a ping
- * @param queueTimeoutMs    ({@code queue_timeout_ms}, default 1000) how long a request waits for a connection when
+ * @param queueTimeoutMs    ({@code queue_timeout_ms}, default 10000) how long a request waits for a connection when
  *                          the node is at {@code maxConnections} before it fails with {@link PoolExhaustedException}
  * @param trackSessionState ({@code track_session_state}, default true) log in with CLIENT_SESSION_TRACK and enable
  *                          {@code session_track_*} so that every OK reports the session state it changed
@@ -28,7 +28,7 @@ public record PoolSettings(int maxConnections, int minIdle, long maxLifetimeMs, 
 
     /** The defaults listed above. */
     public static final PoolSettings DEFAULTS =
-        new PoolSettings(50, 0, 30 * 60_000L, 10 * 60_000L, 60_000L, 1000, 1000L, true);
+        new PoolSettings(50, 0, 30 * 60_000L, 10 * 60_000L, 60_000L, 1000, 10_000L, true);
 
     public PoolSettings {
         check(maxConnections >= 1, "max_connections must be at least 1, not " + maxConnections);

@@ -28,7 +28,7 @@ class PoolSettingsTest {
         assertEquals(10 * 60_000L, d.idleTimeoutMs());
         assertEquals(60_000L, d.idlePingMs());
         assertEquals(1000, d.connectTimeoutMs());
-        assertEquals(1000L, d.queueTimeoutMs());
+        assertEquals(10_000L, d.queueTimeoutMs());
         assertTrue(d.trackSessionState());
     }
 
