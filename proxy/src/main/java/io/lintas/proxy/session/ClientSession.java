@@ -804,12 +804,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** A COM_QUERY frame with {@code sql}; releases {@code original}. */
     private Packet queryFrame(Packet original, String sql) {
+        original.release();
+        return queryFrame(sql);
+    }
+
+    /** A new COM_QUERY frame (sequence 0) carrying {@code sql}. */
+    private Packet queryFrame(String sql) {
         byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
         ByteBuf out = PacketWriter.begin(ctx.alloc(), 1 + bytes.length);
         out.writeByte(Command.COM_QUERY).writeBytes(bytes);
-        Packet rebuilt = new Packet(PacketWriter.finish(out, 0));
-        original.release();
-        return rebuilt;
+        return new Packet(PacketWriter.finish(out, 0));
     }
 
     /** Sets the command's route and session effects from its classification. */
@@ -1127,9 +1131,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** A command the server does not answer (COM_STMT_SEND_LONG_DATA) was sent whole: keep or return its connection. */
     private void requestSent() {
         BackendConnection conn = current;
-        if (conn == null) {
-            return;
+        if (conn != null) {
+            commandFinishedOn(conn);
         }
+    }
+
+    /** The command on {@code conn} is over: keep the connection if the session's state needs it, else return it. */
+    private void commandFinishedOn(BackendConnection conn) {
         current = null;
         runningNode = null;
         runningThread = -1;
@@ -1380,20 +1388,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 (System.nanoTime() - cmdStartNanos) / 1000);
         }
         context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, cmdStartNanos);
-        runningNode = null;
-        runningThread = -1;
-        current = null;
         if (released) {
+            current = null;
+            runningNode = null;
+            runningThread = -1;
             return;
         }
-        if (mustHold(conn)) {
-            holdConnection(conn);
-        } else {
-            if (held == conn) {
-                held = null;
-            }
-            releaseToPool(conn);
-        }
+        commandFinishedOn(conn);
     }
 
     private boolean mustHold(BackendConnection conn) {
@@ -1666,12 +1667,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         target.queryKilled();
-        String sql = kill.withId(thread);
-        ByteBuf buf = PacketWriter.begin(ctx.alloc(), 1 + sql.length());
-        buf.writeByte(Command.COM_QUERY).writeCharSequence(sql, StandardCharsets.US_ASCII);
         cmdForcedNode = node;
         cmdClass = null;
-        dispatch(new Packet(PacketWriter.finish(buf, 0)));
+        dispatch(queryFrame(kill.withId(thread)));
     }
 
     /** Another session killed this one (KILL CONNECTION); thread-safe. */
