@@ -154,9 +154,9 @@ class AdminServerJdbcTest {
 
             // A ProxySQL column Lintas does not implement is refused rather than ignored.
             s.executeUpdate("DELETE FROM mysql_servers WHERE hostgroup_id = 99");
-            s.executeUpdate("UPDATE mysql_servers SET use_ssl = 1 WHERE port = 3315");
+            s.executeUpdate("UPDATE mysql_servers SET compression = 1 WHERE port = 3315");
             e = assertThrows(SQLException.class, () -> s.execute("LOAD MYSQL SERVERS TO RUNTIME"));
-            assertTrue(e.getMessage().contains("use_ssl=1 is not supported"), e.getMessage());
+            assertTrue(e.getMessage().contains("compression=1 is not supported"), e.getMessage());
 
             s.executeUpdate("INSERT INTO mysql_query_rules (rule_id, active, match_pattern, apply) VALUES (2, 1, '([a-z', 1)");
             e = assertThrows(SQLException.class, () -> s.execute("LOAD MYSQL QUERY RULES TO RUNTIME"));

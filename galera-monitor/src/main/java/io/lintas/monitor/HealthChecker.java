@@ -46,6 +46,7 @@ public final class HealthChecker implements HealthProbe {
         this.node = Objects.requireNonNull(node, "node");
         this.timeoutMs = settings.timeoutMs();
         this.url = jdbcUrl(node, settings.timeoutMs());
+        this.login.putAll(tlsProperties(node, settings.tls()));
         this.login.setProperty("user", settings.user());
         this.login.setProperty("password", settings.password());
         this.pool = new HikariDataSource(poolConfig(node, settings));
@@ -56,6 +57,7 @@ public final class HealthChecker implements HealthProbe {
         c.setPoolName("lintas-monitor-" + node.name());
         c.setDriverClassName("org.mariadb.jdbc.Driver");
         c.setJdbcUrl(jdbcUrl(node, s.timeoutMs()));
+        c.setDataSourceProperties(tlsProperties(node, s.tls()));
         c.setUsername(s.user());
         c.setPassword(s.password());
         c.setMaximumPoolSize(2);
@@ -83,6 +85,22 @@ public final class HealthChecker implements HealthProbe {
             + "&socketTimeout=" + timeoutMs
             + "&tcpKeepAlive=true"
             + "&useServerPrepStmts=false";
+    }
+
+    /**
+     * Driver properties for TLS, verified as {@code tls} says, for a node with {@link BackendNode#useSsl()} (so a
+     * node that requires TLS can be checked); empty otherwise. Properties rather than URL options: the driver
+     * does not decode URL options, and a file path may hold any character.
+     */
+    static Properties tlsProperties(BackendNode node, NodeTls tls) {
+        Properties p = new Properties();
+        if (node.useSsl()) {
+            p.setProperty("sslMode", tls.jdbcSslMode());
+            if (tls.verifyServerCert() && tls.caFile() != null) {
+                p.setProperty("serverSslCert", tls.caFile());
+            }
+        }
+        return p;
     }
 
     /** The node this checker watches. */

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param password              its password; never logged, hidden by {@link #toString()}
  * @param historySize           state-change events kept in memory (default 1000)
  * @param checkLogSize          check results kept per node (default 100, 25 s at the default interval)
+ * @param tls                   how checks of nodes with {@link BackendNode#useSsl()} verify the node (default: the
+ *                              JDK trust store, certificate and host name checked)
  */
 public record MonitorSettings(long intervalMs, long timeoutMs, int maxFailures, long maxTransactionsBehind,
                               boolean failback, long failbackAfterMs, WriterIsAlsoReader writerIsAlsoReader,
-                              String user, String password, int historySize, int checkLogSize) {
+                              String user, String password, int historySize, int checkLogSize, NodeTls tls) {
 
     /** Default check interval. */
     public static final long DEFAULT_INTERVAL_MS = 250;
@@ -51,6 +53,7 @@ public record MonitorSettings(long intervalMs, long timeoutMs, int maxFailures, 
         Objects.requireNonNull(writerIsAlsoReader, "writer_is_also_reader");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** A builder preset with the defaults (user {@code monitor}, empty password). */
@@ -63,7 +66,7 @@ public record MonitorSettings(long intervalMs, long timeoutMs, int maxFailures, 
         return new Builder().intervalMs(intervalMs).timeoutMs(timeoutMs).maxFailures(maxFailures)
             .maxTransactionsBehind(maxTransactionsBehind).failback(failback).failbackAfterMs(failbackAfterMs)
             .writerIsAlsoReader(writerIsAlsoReader).user(user).password(password).historySize(historySize)
-            .checkLogSize(checkLogSize);
+            .checkLogSize(checkLogSize).tls(tls);
     }
 
     /** All settings except the password, which shows as {@code ***}. */
@@ -72,7 +75,7 @@ public record MonitorSettings(long intervalMs, long timeoutMs, int maxFailures, 
         return "MonitorSettings[interval_ms=" + intervalMs + ", timeout_ms=" + timeoutMs + ", max_failures=" + maxFailures
             + ", max_transactions_behind=" + maxTransactionsBehind + ", failback=" + failback
             + ", failback_after_ms=" + failbackAfterMs + ", writer_is_also_reader=" + writerIsAlsoReader.configValue()
-            + ", user=" + user + ", password=***, history_size=" + historySize + ", check_log_size=" + checkLogSize + "]";
+            + ", user=" + user + ", password=***, history_size=" + historySize + ", check_log_size=" + checkLogSize + ", tls=" + tls + "]";
     }
 
     private static void positive(String name, long v) {
@@ -100,6 +103,7 @@ public record MonitorSettings(long intervalMs, long timeoutMs, int maxFailures, 
         private String password = "";
         private int historySize = DEFAULT_HISTORY_SIZE;
         private int checkLogSize = DEFAULT_CHECK_LOG_SIZE;
+        private NodeTls tls = NodeTls.DEFAULT;
 
         private Builder() {
         }
@@ -137,10 +141,13 @@ public record MonitorSettings(long intervalMs, long timeoutMs, int maxFailures, 
         /** Sets how many check results are kept per node. */
         public Builder checkLogSize(int v) { checkLogSize = v; return this; }
 
+        /** Sets how TLS checks verify nodes. */
+        public Builder tls(NodeTls v) { tls = v; return this; }
+
         /** Validates and builds the settings. */
         public MonitorSettings build() {
             return new MonitorSettings(intervalMs, timeoutMs, maxFailures, maxTransactionsBehind, failback,
-                failbackAfterMs, writerIsAlsoReader, user, password, historySize, checkLogSize);
+                failbackAfterMs, writerIsAlsoReader, user, password, historySize, checkLogSize, tls);
         }
     }
 }

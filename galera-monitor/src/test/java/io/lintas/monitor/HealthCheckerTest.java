@@ -7,7 +7,11 @@ import java.net.ServerSocket;
 import java.net.SocketException;
 import java.sql.SQLException;
 
+import java.util.Properties;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +26,24 @@ class HealthCheckerTest {
         assertTrue(url.contains("connectTimeout=200"), url);
         assertTrue(url.contains("socketTimeout=200"), url);
         assertTrue(HealthChecker.jdbcUrl(new BackendNode("n", "::1", 3311), 200).startsWith("jdbc:mariadb://[::1]:3311/"));
+    }
+
+    @Test
+    void tlsOnlyForNodesThatAskForIt() {
+        NodeTls ca = new NodeTls("/etc/lintas/ca dir&x/ca.pem", true, true);
+        assertTrue(HealthChecker.tlsProperties(new BackendNode("n", "127.0.0.1", 3311), ca).isEmpty());
+        Properties p = HealthChecker.tlsProperties(new BackendNode("n", "127.0.0.1", 3311, true), ca);
+        assertEquals("verify-full", p.getProperty("sslMode"));
+        assertEquals("/etc/lintas/ca dir&x/ca.pem", p.getProperty("serverSslCert"));
+        assertEquals("verify-ca", HealthChecker.tlsProperties(new BackendNode("n", "h", 1, true),
+            new NodeTls("/ca.pem", true, false)).getProperty("sslMode"));
+        Properties trust = HealthChecker.tlsProperties(new BackendNode("n", "h", 1, true), new NodeTls("/ca.pem", false, false));
+        assertEquals("trust", trust.getProperty("sslMode"));
+        assertNull(trust.getProperty("serverSslCert"));
+        assertNull(HealthChecker.tlsProperties(new BackendNode("n", "h", 1, true), NodeTls.DEFAULT).getProperty("serverSslCert"));
+        assertThrows(IllegalArgumentException.class, () -> new NodeTls(null, false, true));
+        HikariConfig c = HealthChecker.poolConfig(new BackendNode("n", "h", 1, true), settings.toBuilder().tls(ca).build());
+        assertEquals("verify-full", c.getDataSourceProperties().getProperty("sslMode"));
     }
 
     @Test

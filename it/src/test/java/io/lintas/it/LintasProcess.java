@@ -58,6 +58,8 @@ public final class LintasProcess implements AutoCloseable {
         private List<String> monitor = List.of("timeout_ms: 1000", "max_failures: 3");
         private final StringBuilder extraYaml = new StringBuilder();
         private final List<String> proxyLines = new ArrayList<>();
+        private final List<String> nodeLines = new ArrayList<>();
+        private final List<String> backendLines = new ArrayList<>();
         private final java.util.Map<String, List<String>> userLines = new java.util.HashMap<>();
         private boolean admin = true;
         private String adminPassword = "admin";
@@ -94,6 +96,18 @@ public final class LintasProcess implements AutoCloseable {
         /** Extra {@code proxy:} keys, as lines indented below {@code proxy:} (e.g. {@code "max_connections: 5"}, {@code "tls:"}, {@code "  cert_file: …"}). */
         public Builder proxy(String... lines) {
             this.proxyLines.addAll(List.of(lines));
+            return this;
+        }
+
+        /** Extra keys of every sandbox {@code nodes[]} entry (e.g. {@code "use_ssl: true"}). */
+        public Builder nodeKeys(String... lines) {
+            this.nodeLines.addAll(List.of(lines));
+            return this;
+        }
+
+        /** Extra {@code backend:} keys, as lines indented below {@code backend:} (e.g. {@code "tls:"}, {@code "  ca_file: …"}). */
+        public Builder backend(String... lines) {
+            this.backendLines.addAll(List.of(lines));
             return this;
         }
 
@@ -278,6 +292,9 @@ public final class LintasProcess implements AutoCloseable {
             y.append("  - name: node").append(i + 1).append('\n');
             y.append("    host: 127.0.0.1\n");
             y.append("    port: ").append(Sandbox.NODE_PORTS.get(i)).append('\n');
+            for (String line : config.nodeLines) {
+                y.append("    ").append(line).append('\n');
+            }
         }
         for (String[] n : config.extraNodes) {
             y.append("  - name: ").append(quote(n[0])).append('\n');
@@ -287,6 +304,9 @@ public final class LintasProcess implements AutoCloseable {
         y.append("writer_order: [").append(String.join(", ", config.writerOrder)).append("]\n");
         y.append("backend:\n");
         y.append("  connect_timeout_ms: 2000\n");
+        for (String line : config.backendLines) {
+            y.append("  ").append(line).append('\n');
+        }
         if (!config.monitor.isEmpty()) {
             y.append("monitor:\n");
             for (String line : config.monitor) {

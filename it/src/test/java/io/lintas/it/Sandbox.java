@@ -32,6 +32,17 @@ public final class Sandbox {
 
     private Sandbox() {}
 
+    /** The directory the sandbox keeps its state in ({@code LINTAS_SANDBOX_DIR}, default /tmp/lintas-sandbox). */
+    public static Path dir() {
+        String d = System.getenv("LINTAS_SANDBOX_DIR");
+        return Path.of(d == null || d.isBlank() ? "/tmp/lintas-sandbox" : d).toAbsolutePath().normalize();
+    }
+
+    /** The CA that signed the nodes' TLS certificate (made by {@code bin/lintas-sandbox start}). */
+    public static Path tlsCaFile() {
+        return dir().resolve("tls/ca.pem");
+    }
+
     /** The repository root, from the {@code lintas.repo} system property (set by it/pom.xml). */
     public static Path repo() {
         String repo = System.getProperty("lintas.repo");

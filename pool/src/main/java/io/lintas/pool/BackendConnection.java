@@ -11,8 +11,6 @@ import io.lintas.wire.MalformedPacketException;
 import io.lintas.wire.Packet;
 import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ResponseTracker;
-import io.lintas.wire.auth.NativePassword;
-import io.lintas.wire.message.AuthSwitchRequest;
 import io.lintas.wire.message.ChangeUser;
 import io.lintas.wire.message.EofPacket;
 import io.lintas.wire.message.ErrPacket;
@@ -20,11 +18,14 @@ import io.lintas.wire.message.HandshakeResponse41;
 import io.lintas.wire.message.HandshakeV10;
 import io.lintas.wire.message.OkPacket;
 import io.lintas.wire.message.SessionStateChange;
+import io.lintas.wire.message.SslRequest;
+import io.lintas.wire.tls.ClientTlsUpgrade;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -68,12 +69,16 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private static final long REQUIRED_CAPABILITIES = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
         | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_LONG_PASSWORD;
 
-    private enum Phase { GREETING, AUTH, READY, CHANGE_USER, CLOSED }
+    private enum Phase { GREETING, TLS, AUTH, READY, CHANGE_USER, CLOSED }
 
     private final BackendNode node;
     private final LoginRequest login;
     private final Promise<BackendConnection> loginPromise;
     private final long loginTimeoutMillis;
+    /** TLS towards the node, or null for plain TCP. */
+    private final SslContext tls;
+    /** The login or change-of-user exchange in progress, or null. */
+    private BackendAuth auth;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.GREETING;
     private HandshakeV10 greeting;
@@ -121,6 +126,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     BackendConnection(BackendNode node, LoginRequest login, Promise<BackendConnection> loginPromise, long loginTimeoutMillis,
                       TrafficMeter meter) {
+        this(node, login, loginPromise, loginTimeoutMillis, meter, null);
+    }
+
+    /** @param tls TLS towards the node (the login upgrades after the greeting), or null for plain TCP */
+    BackendConnection(BackendNode node, LoginRequest login, Promise<BackendConnection> loginPromise, long loginTimeoutMillis,
+                      TrafficMeter meter, SslContext tls) {
+        this.tls = tls;
         this.node = node;
         this.login = login;
         this.loginPromise = loginPromise;
@@ -251,9 +263,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         changeUserPromise = promise;
         currentCredentials = credentials;
         changeUserDatabase = database == null || database.isEmpty() ? null : database;
-        byte[] token = NativePassword.token(credentials.stage1(), greeting.authPluginData());
-        ChangeUser msg = new ChangeUser(credentials.username(), token, database, characterSet,
-            NativePassword.PLUGIN_NAME, attributes);
+        auth = new BackendAuth(node, credentials, tls != null);
+        byte[] token = auth.token(greeting.authPluginName(), greeting.authPluginData());
+        ChangeUser msg = new ChangeUser(credentials.username(), token, database, characterSet, auth.plugin(), attributes);
         send(msg.toFrame(ctx.alloc(), 0, capabilities));
         return promise;
     }
@@ -759,18 +771,61 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             }
             wanted |= Capabilities.CLIENT_SESSION_TRACK;
         }
+        if (tls != null) {
+            if (!Capabilities.has(serverCaps, Capabilities.CLIENT_SSL)) {
+                failLogin(new BackendLoginException("node " + node + " (" + greeting.serverVersion() + ") does not offer TLS,"
+                    + " but use_ssl is on for it (configure ssl_cert/ssl_key on the node, or turn use_ssl off)",
+                    (Throwable) null));
+                return;
+            }
+            wanted |= Capabilities.CLIENT_SSL;
+        }
         capabilities = wanted & (serverCaps | Capabilities.CLIENT_LONG_PASSWORD) & 0xFFFFFFFFL;
         tracker = new ResponseTracker(capabilities);
         if (login.trackSessionState()) {
             okLocator = new OkFrameLocator(capabilities);
             stripSessionState = !Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK);
         }
-        byte[] token = NativePassword.token(login.credentials().stage1(), greeting.authPluginData());
+        if (tls == null) {
+            sendHandshakeResponse(frame.sequenceId() + 1);
+            return;
+        }
+        // Still bounded by the login timer; a failed handshake also reaches exceptionCaught, and whichever
+        // comes first fails the login.
+        phase = Phase.TLS;
+        int seq = frame.sequenceId() + 2;
+        meter.bytesSent(4 + SslRequest.LENGTH);
+        ClientTlsUpgrade.upgrade(ctx.channel(), tls, node.host(), node.port(),
+                new SslRequest(capabilities, login.maxPacketSize(), login.characterSet()))
+            .addListener(f -> {
+                if (phase != Phase.TLS) {
+                    return;
+                }
+                if (f.isSuccess()) {
+                    sendHandshakeResponse(seq);
+                } else {
+                    failLogin(new BackendLoginException("TLS handshake with " + node + " failed: " + describe(rootCause(f.cause())),
+                        f.cause()));
+                }
+            });
+    }
+
+    private void sendHandshakeResponse(int seq) {
+        boolean withDb = login.database() != null && !login.database().isEmpty();
+        auth = new BackendAuth(node, login.credentials(), tls != null);
+        byte[] token = auth.token(greeting.authPluginName(), greeting.authPluginData());
         HandshakeResponse41 response = new HandshakeResponse41(capabilities, login.maxPacketSize(), login.characterSet(),
-            login.credentials().username(), token, withDb ? login.database() : null, NativePassword.PLUGIN_NAME,
+            login.credentials().username(), token, withDb ? login.database() : null, auth.plugin(),
             login.connectAttributes());
         phase = Phase.AUTH;
-        send(response.toFrame(ctx.alloc(), frame.sequenceId() + 1, capabilities));
+        send(response.toFrame(ctx.alloc(), seq, capabilities));
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t != null && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private void send(ByteBuf frame) {
@@ -781,6 +836,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private void onAuthReply(Packet frame) {
         switch (frame.firstByte()) {
             case OkPacket.HEADER:
+                auth = null;
                 statusFlags = OkPacketRewriter.decode(frame.payload(), capabilities).statusFlags();
                 phase = Phase.READY;
                 if (okLocator == null) {
@@ -807,33 +863,28 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     + login.credentials().username() + ": " + err.message(), err));
                 break;
             }
-            case AuthSwitchRequest.HEADER:
-                switchAuth(frame, login.credentials());
-                break;
             default:
-                failLogin(new BackendLoginException("node " + node + " asked for an authentication exchange the proxy"
-                    + " does not support (packet 0x" + Integer.toHexString(frame.firstByte()) + ")", (Throwable) null));
+                continueAuth(frame);
         }
     }
 
-    private void switchAuth(Packet frame, BackendCredentials credentials) {
-        AuthSwitchRequest req = AuthSwitchRequest.decode(frame.payload());
-        if (!NativePassword.PLUGIN_NAME.equals(req.pluginName())) {
-            BackendLoginException e = new BackendLoginException("node " + node + " wants auth plugin " + req.pluginName()
-                + " for user " + credentials.username() + "; the proxy logs in to backends with mysql_native_password",
-                ErrPacket.of(ErrorCode.ER_NOT_SUPPORTED_AUTH_MODE, "Backend requires unsupported authentication plugin "
-                    + req.pluginName()));
+    /** A login or change-of-user packet that is neither OK nor ERR: the auth plugin's business. */
+    private void continueAuth(Packet frame) {
+        BackendAuth.Next next = auth == null
+            ? new BackendAuth.Fail(new BackendLoginException("unexpected packet from " + node + " during login", (Throwable) null))
+            : auth.onPacket(frame.payload());
+        if (next instanceof BackendAuth.Send send) {
+            byte[] reply = send.payload();
+            ByteBuf buf = ctx.alloc().buffer(4 + reply.length);
+            buf.writeMediumLE(reply.length).writeByte(frame.sequenceId() + 1).writeBytes(reply);
+            send(buf);
+        } else if (next instanceof BackendAuth.Fail fail) {
             if (phase == Phase.CHANGE_USER) {
-                failChangeUser(e);
+                failChangeUser(fail.cause());
             } else {
-                failLogin(e);
+                failLogin(fail.cause());
             }
-            return;
         }
-        byte[] token = NativePassword.token(credentials.stage1(), req.pluginData());
-        ByteBuf buf = ctx.alloc().buffer(4 + token.length);
-        buf.writeMediumLE(token.length).writeByte(frame.sequenceId() + 1).writeBytes(token);
-        send(buf);
     }
 
     private void completeLogin() {
@@ -848,6 +899,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private void onChangeUserReply(Packet frame) {
         switch (frame.firstByte()) {
             case OkPacket.HEADER: {
+                auth = null;
                 OkPacket ok = OkPacketRewriter.decode(frame.payload(), capabilities);
                 statusFlags = ok.statusFlags();
                 phase = Phase.READY;
@@ -885,11 +937,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     + currentCredentials.username() + ": " + err.message(), err));
                 break;
             }
-            case AuthSwitchRequest.HEADER:
-                switchAuth(frame, currentCredentials);
-                break;
             default:
-                failChangeUser(new BackendLoginException("unexpected reply to COM_CHANGE_USER from " + node, (Throwable) null));
+                continueAuth(frame);
         }
     }
 
@@ -922,7 +971,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             ctx.channel().close();
         }
         if (!loginPromise.isDone()) {
-            loginPromise.tryFailure(new BackendLoginException("login to " + node + " failed: " + describe(cause), cause));
+            String what = was == Phase.TLS ? "TLS handshake with " + node : "login to " + node;
+            loginPromise.tryFailure(new BackendLoginException(what + " failed: " + describe(rootCause(cause)), cause));
         }
         if (changeUserPromise != null) {
             Promise<OkPacket> p = changeUserPromise;

@@ -2,6 +2,8 @@ package io.lintas.pool;
 
 import io.lintas.monitor.BackendNode;
 import io.lintas.wire.PacketFramer;
+import io.lintas.wire.tls.TlsContextFactory;
+import io.lintas.wire.tls.TlsSettings;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,9 +11,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 
 /**
@@ -21,14 +25,37 @@ import java.net.ConnectException;
 public final class BackendConnector {
     private final Class<? extends Channel> channelClass;
     private final int connectTimeoutMillis;
+    private volatile SslContext tls;
 
     /**
      * @param channelClass         socket channel type matching the event loops (epoll or NIO)
      * @param connectTimeoutMillis bound on TCP connect and on the whole login exchange
      */
     public BackendConnector(Class<? extends Channel> channelClass, int connectTimeoutMillis) {
+        this(channelClass, connectTimeoutMillis, null);
+    }
+
+    /**
+     * @param tls TLS for nodes with {@link BackendNode#useSsl()}; null means the JDK trust store with certificate
+     *            and host name checked, built when the first such node is connected
+     */
+    public BackendConnector(Class<? extends Channel> channelClass, int connectTimeoutMillis, SslContext tls) {
         this.channelClass = channelClass;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.tls = tls;
+    }
+
+    private SslContext tlsFor(BackendNode node) throws SSLException {
+        if (!node.useSsl()) {
+            return null;
+        }
+        SslContext c = tls;
+        if (c == null) {
+            // A node switched to use_ssl at runtime without backend.tls: verify against the JDK's CAs.
+            c = TlsContextFactory.forBackends(TlsSettings.Backend.verified(null, true));
+            tls = c;
+        }
+        return c;
     }
 
     /** Connects to {@code node} and logs in; the future completes on {@code loop}. */
@@ -44,7 +71,13 @@ public final class BackendConnector {
     public Future<BackendConnection> connect(EventLoop loop, BackendNode node, LoginRequest login, int connectTimeoutMillis,
                                              TrafficMeter meter) {
         Promise<BackendConnection> promise = loop.newPromise();
-        BackendConnection connection = new BackendConnection(node, login, promise, connectTimeoutMillis, meter);
+        SslContext nodeTls;
+        try {
+            nodeTls = tlsFor(node);
+        } catch (SSLException e) {
+            return promise.setFailure(new BackendLoginException("cannot set up TLS for " + node + ": " + e.getMessage(), e));
+        }
+        BackendConnection connection = new BackendConnection(node, login, promise, connectTimeoutMillis, meter, nodeTls);
         Bootstrap b = new Bootstrap()
             .group(loop)
             .channel(channelClass)

@@ -4,6 +4,7 @@ import io.lintas.monitor.BackendNode;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -40,9 +41,17 @@ public final class BackendPool implements AutoCloseable {
      * @param channelClass socket channel type matching {@code group} (epoll or NIO)
      */
     public BackendPool(EventLoopGroup group, Class<? extends Channel> channelClass, PoolConfig config) {
+        this(group, channelClass, config, null);
+    }
+
+    /**
+     * @param backendTls TLS for nodes with {@link BackendNode#useSsl()} (null: the JDK trust store, certificate and
+     *                   host name checked)
+     */
+    public BackendPool(EventLoopGroup group, Class<? extends Channel> channelClass, PoolConfig config, SslContext backendTls) {
         this.group = Objects.requireNonNull(group, "group");
         this.config = Objects.requireNonNull(config, "config");
-        this.connector = new BackendConnector(channelClass, config.defaults().connectTimeoutMs());
+        this.connector = new BackendConnector(channelClass, config.defaults().connectTimeoutMs(), backendTls);
         long every = config.maintenanceIntervalMs();
         this.maintenance = group.next().scheduleAtFixedRate(this::maintain, every, every, TimeUnit.MILLISECONDS);
     }

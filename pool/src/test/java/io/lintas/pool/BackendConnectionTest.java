@@ -4,6 +4,9 @@ import io.lintas.monitor.BackendNode;
 import io.lintas.wire.Capabilities;
 import io.lintas.wire.Command;
 import io.lintas.wire.ServerStatus;
+import io.lintas.wire.auth.CachingSha2ClientExchange;
+import io.lintas.wire.auth.CachingSha2ServerExchange;
+import io.lintas.wire.auth.NativePassword;
 import io.lintas.wire.message.OkPacket;
 import io.lintas.wire.message.SessionStateChange;
 import io.netty.channel.EventLoop;
@@ -253,5 +256,72 @@ class BackendConnectionTest {
         assertFalse(c.tracksSessionState());
         assertFalse(Capabilities.has(c.capabilities(), Capabilities.CLIENT_SESSION_TRACK));
         assertTrue(server.queries.isEmpty());
+    }
+
+    private static BackendCredentials sha2Credentials(String user, String password) {
+        return new BackendCredentials(user, NativePassword.stage1(password), CachingSha2ClientExchange.Secrets.ofPassword(password));
+    }
+
+    private BackendConnection connectAs(BackendCredentials creds) throws Exception {
+        LoginRequest login = new LoginRequest(creds, null, CLIENT, 45, 1 << 24, Map.of(), true);
+        return connector.connect(loop, node, login, 5000, null).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void cachingSha2FastPathLogin() throws Exception {
+        server.sha2Account = CachingSha2ServerExchange.Account.ofPassword("s3cret");
+        BackendConnection c = connectAs(sha2Credentials("app", "s3cret"));
+        assertEquals(1, server.sha2Logins.get());
+        assertEquals(1, Relay.query(c, "UPDATE t").frames().size());
+    }
+
+    @Test
+    void cachingSha2FullAuthenticationOverRsa() throws Exception {
+        // No cached digest on the server: it asks for the password, which travels RSA-encrypted over plain TCP.
+        byte[] stage2 = NativePassword.stage2(NativePassword.stage1("s3cret"));
+        server.sha2Account = new CachingSha2ServerExchange.Account(stage2, null);
+        BackendConnection c = connectAs(sha2Credentials("app", "s3cret"));
+        assertEquals(1, server.sha2Logins.get());
+        assertTrue(Relay.onLoop(c, c::isUsable));
+    }
+
+    @Test
+    void cachingSha2WrongPasswordIsRefused() {
+        server.sha2Account = CachingSha2ServerExchange.Account.ofPassword("s3cret");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> connectAs(sha2Credentials("app", "wrong")));
+        assertInstanceOf(BackendLoginException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("Access denied"), e.getCause().getMessage());
+    }
+
+    @Test
+    void cachingSha2NeedsTheClearPassword() {
+        // Only SHA1(password) known (users[].password_hash): the server switches to caching_sha2, which needs more.
+        server.sha2Account = CachingSha2ServerExchange.Account.ofPassword("s3cret");
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> connectAs(new BackendCredentials("app", NativePassword.stage1("s3cret"))));
+        BackendLoginException cause = assertInstanceOf(BackendLoginException.class, e.getCause());
+        assertTrue(cause.getMessage().contains("needs the user's clear password"), cause.getMessage());
+        assertEquals(0, server.sha2Logins.get());
+    }
+
+    @Test
+    void cachingSha2ChangeUser() throws Exception {
+        server.sha2Account = CachingSha2ServerExchange.Account.ofPassword("s3cret");
+        BackendConnection c = connectAs(sha2Credentials("app", "s3cret"));
+        await(Relay.onLoop(c, () -> c.changeUser(sha2Credentials("app", "s3cret"), null, 45, Map.of())));
+        assertEquals(2, server.sha2Logins.get());
+        assertTrue(Relay.onLoop(c, c::isUsable));
+        Future<OkPacket> wrong = Relay.onLoop(c, () -> c.changeUser(sha2Credentials("app", "nope"), null, 45, Map.of()));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(wrong));
+        assertTrue(e.getCause().getMessage().contains("Access denied"), e.getCause().getMessage());
+    }
+
+    @Test
+    void useSslNodeWithoutTlsSupportIsRefusedClearly() throws Exception {
+        BackendNode tlsNode = new BackendNode("fake", "127.0.0.1", server.port(), true);
+        LoginRequest login = new LoginRequest(APP, null, CLIENT, 45, 1 << 24, Map.of());
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> connector.connect(loop, tlsNode, login).get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("does not offer TLS"), e.getCause().getMessage());
     }
 }

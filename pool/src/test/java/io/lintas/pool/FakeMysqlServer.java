@@ -8,6 +8,10 @@ import io.lintas.wire.Packet;
 import io.lintas.wire.PacketFramer;
 import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ServerStatus;
+import io.lintas.wire.auth.AuthRsaKeys;
+import io.lintas.wire.auth.CachingSha2Password;
+import io.lintas.wire.auth.CachingSha2ServerExchange;
+import io.lintas.wire.message.ChangeUser;
 import io.lintas.wire.message.ErrPacket;
 import io.lintas.wire.message.HandshakeResponse41;
 import io.lintas.wire.message.HandshakeV10;
@@ -62,6 +66,14 @@ final class FakeMysqlServer implements AutoCloseable {
     volatile boolean answerPings = true;
     volatile boolean supportSessionTrack = true;
     volatile long loginDelayMs;
+    /**
+     * Non-null: accounts use caching_sha2_password (as on MySQL 8) with this account; the greeting names that
+     * plugin, and logins and COM_CHANGE_USER are checked by the server side of the exchange.
+     */
+    volatile CachingSha2ServerExchange.Account sha2Account;
+    /** With {@link #sha2Account}: logins that passed the caching_sha2 check (fast or full). */
+    final AtomicInteger sha2Logins = new AtomicInteger();
+    private final AuthRsaKeys rsaKeys = AuthRsaKeys.generate();
 
     FakeMysqlServer() throws InterruptedException {
         serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -103,16 +115,18 @@ final class FakeMysqlServer implements AutoCloseable {
         private final long threadId = nextThreadId.incrementAndGet();
         private boolean loggedIn;
         private long caps;
+        private final byte[] scramble = "abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
+        private CachingSha2ServerExchange sha2;
+        private int sha2Seq;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             accepted.incrementAndGet();
             connections.put(threadId, ctx.channel());
             maxConcurrent.accumulateAndGet(connections.size(), Math::max);
-            byte[] scramble = "abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
             long serverCaps = supportSessionTrack ? SERVER_CAPABILITIES : SERVER_CAPABILITIES & ~Capabilities.CLIENT_SESSION_TRACK;
             HandshakeV10 greeting = new HandshakeV10("10.11.99-FakeDB", threadId, scramble, serverCaps, 45,
-                ServerStatus.AUTOCOMMIT, "mysql_native_password");
+                ServerStatus.AUTOCOMMIT, sha2Account != null ? CachingSha2Password.PLUGIN_NAME : "mysql_native_password");
             ctx.writeAndFlush(greeting.toFrame(ctx.alloc(), 0, serverCaps));
         }
 
@@ -123,9 +137,24 @@ final class FakeMysqlServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Packet frame) {
+            if (sha2 != null) {
+                sha2Step(ctx, sha2.onPacket(frame.payload()), frame.sequenceId());
+                return;
+            }
+            if (loggedIn && frame.firstByte() == Command.COM_CHANGE_USER && sha2Account != null) {
+                ChangeUser cu = ChangeUser.decode(frame.payload(), caps);
+                sha2 = new CachingSha2ServerExchange(scramble, sha2Account, false, rsaKeys);
+                sha2Step(ctx, sha2.start(cu.authPluginName(), cu.authResponse()), frame.sequenceId());
+                return;
+            }
             if (!loggedIn) {
                 HandshakeResponse41 hr = HandshakeResponse41.decode(frame.payload());
                 caps = hr.capabilities();
+                if (sha2Account != null) {
+                    sha2 = new CachingSha2ServerExchange(scramble, sha2Account, false, rsaKeys);
+                    sha2Step(ctx, sha2.start(hr.authPluginName(), hr.authResponse()), frame.sequenceId());
+                    return;
+                }
                 if (refuseLogin) {
                     ctx.writeAndFlush(new ErrPacket(1045, "28000", "Access denied for user '" + hr.username() + "'")
                         .toFrame(ctx.alloc(), 2, caps));
@@ -179,6 +208,28 @@ final class FakeMysqlServer implements AutoCloseable {
                 send(ctx, tracked(0, "", changes));
             } else {
                 send(ctx, OkPacket.of(ServerStatus.AUTOCOMMIT));
+            }
+        }
+
+        private void sha2Step(ChannelHandlerContext ctx, CachingSha2ServerExchange.Step step, int clientSeq) {
+            int seq = clientSeq + 1;
+            for (WireMessage reply : step.replies()) {
+                ctx.write(reply.toFrame(ctx.alloc(), seq++ & 0xFF, caps));
+            }
+            switch (step.outcome()) {
+                case CONTINUE -> ctx.flush();
+                case VERIFIED -> {
+                    sha2 = null;
+                    loggedIn = true;
+                    sha2Logins.incrementAndGet();
+                    ctx.writeAndFlush(OkPacket.of(ServerStatus.AUTOCOMMIT).toFrame(ctx.alloc(), seq & 0xFF, caps));
+                }
+                case DENIED -> {
+                    sha2 = null;
+                    ctx.writeAndFlush(new ErrPacket(1045, "28000", "Access denied (caching_sha2_password)")
+                        .toFrame(ctx.alloc(), seq & 0xFF, caps));
+                    ctx.close();
+                }
             }
         }
 

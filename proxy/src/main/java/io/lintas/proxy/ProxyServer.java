@@ -50,6 +50,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.lintas.wire.tls.TlsContextFactory;
+import io.netty.handler.ssl.SslContext;
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -97,7 +100,7 @@ public final class ProxyServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lintas-accept"), io);
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.proxy().ioThreads(), new DefaultThreadFactory("lintas-io"), io);
-        this.pool = new BackendPool(ioGroup, socketChannel, config.pool());
+        this.pool = new BackendPool(ioGroup, socketChannel, config.pool(), backendTls(config));
         Topology topology = Topology.initial(config.writerOrder(), config.readers());
         this.context = new ProxyContext(config.proxy(), new UserDirectory(config.users()), topology,
             new ServerIdentity(config.proxy().serverVersion()), pool, new QueryClassifier(), config.routing(),
@@ -113,6 +116,15 @@ public final class ProxyServer implements AutoCloseable {
         this.monitor = config.monitor().enabled()
             ? new GaleraMonitor(config.monitor().settings(), config.nodes(), config.writerOrder(), config.readers())
             : null;
+    }
+
+    /** The client side of TLS towards nodes with use_ssl, as {@code backend.tls} says (validated when the config was read). */
+    private static SslContext backendTls(LintasConfig config) {
+        try {
+            return TlsContextFactory.forBackends(config.backend().tls());
+        } catch (SSLException e) {
+            throw new UncheckedIOException("cannot set up TLS towards the nodes (backend.tls): " + e.getMessage(), e);
+        }
     }
 
     /** Binds every listener; throws when a port or socket path cannot be bound. */

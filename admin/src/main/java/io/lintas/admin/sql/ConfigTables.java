@@ -35,7 +35,7 @@ final class ConfigTables {
     static final String RUNTIME = "runtime_";
 
     private static final Map<String, Object> UNSUPPORTED_SERVER_COLUMNS = Map.of(
-        "gtid_port", 0, "compression", 0, "max_replication_lag", 0, "use_ssl", 0, "max_latency_ms", 0);
+        "gtid_port", 0, "compression", 0, "max_replication_lag", 0, "max_latency_ms", 0);
     private static final Map<String, Object> UNSUPPORTED_USER_COLUMNS = Map.of(
         "use_ssl", 0, "schema_locked", 0, "fast_forward", 0, "backend", 1, "frontend", 1, "attributes", "");
     /** Query-rule columns Lintas does not act on; null means the column must be NULL. */
@@ -89,7 +89,7 @@ final class ConfigTables {
                 checkUnsupported(rs, UNSUPPORTED_SERVER_COLUMNS, where);
                 rows.add(new ServerRow(rs.getInt("hostgroup_id"), rs.getString("hostname"), rs.getInt("port"),
                     rs.getString("status").toUpperCase(Locale.ROOT), rs.getInt("weight"), rs.getInt("max_connections"),
-                    rs.getString("comment")));
+                    rs.getString("comment"), rs.getInt("use_ssl") != 0));
             }
         }
         return rows;
@@ -99,7 +99,7 @@ final class ConfigTables {
         String table = AdminSchema.MAIN + "." + prefix + "mysql_servers";
         clear(c, table);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                + " (hostgroup_id, hostname, port, status, weight, max_connections, comment) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " (hostgroup_id, hostname, port, status, weight, max_connections, comment, use_ssl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (ServerRow r : rows) {
                 ps.setInt(1, r.hostgroupId());
                 ps.setString(2, r.hostname());
@@ -108,6 +108,7 @@ final class ConfigTables {
                 ps.setInt(5, r.weight());
                 ps.setInt(6, r.maxConnections());
                 ps.setString(7, r.comment());
+                ps.setInt(8, r.useSsl() ? 1 : 0);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -57,15 +57,16 @@ final class ConfigRows {
         for (int i = 0; i < c.writerOrder().size(); i++) {
             BackendNode n = c.writerOrder().get(i);
             servers.add(new ServerRow(r.writerHostgroup(), n.host(), n.port(), "ONLINE",
-                Math.max(1, WRITER_TOP_WEIGHT - WRITER_WEIGHT_STEP * i), maxConnections(c, n), n.name()));
+                Math.max(1, WRITER_TOP_WEIGHT - WRITER_WEIGHT_STEP * i), maxConnections(c, n), n.name(), n.useSsl()));
         }
         for (BackendNode n : c.readers()) {
             servers.add(new ServerRow(r.readerHostgroup(), n.host(), n.port(), "ONLINE", r.weights().getOrDefault(n.name(), 1),
-                maxConnections(c, n), n.name()));
+                maxConnections(c, n), n.name(), n.useSsl()));
         }
         for (BackendNode n : c.nodes()) {
             if (!c.writerOrder().contains(n) && !c.readers().contains(n)) {
-                servers.add(new ServerRow(offlineHostgroup(r), n.host(), n.port(), "ONLINE", 1, maxConnections(c, n), n.name()));
+                servers.add(new ServerRow(offlineHostgroup(r), n.host(), n.port(), "ONLINE", 1, maxConnections(c, n), n.name(),
+                    n.useSsl()));
             }
         }
         List<GaleraHostgroupRow> galera = List.of(new GaleraHostgroupRow(r.writerHostgroup(), backupWriterHostgroup(r),
@@ -183,8 +184,12 @@ final class ConfigRows {
                     name = base.nodes().stream().filter(n -> n.host().equals(s.hostname()) && n.port() == s.port())
                         .map(BackendNode::name).findFirst().orElse(addr);
                 }
-                node = new BackendNode(name, s.hostname(), s.port());
+                node = new BackendNode(name, s.hostname(), s.port(), s.useSsl());
                 byAddress.put(addr, node);
+            } else if (node.useSsl() != s.useSsl()) {
+                problems.add(at + "use_ssl=" + (s.useSsl() ? 1 : 0) + " differs from the node's other rows (give all rows of"
+                    + " a node the same use_ssl)");
+                continue;
             }
             int poolMax = maxConnections(base, node);
             if (s.maxConnections() != poolMax && s.maxConnections() != SERVER_MAX_CONNECTIONS_DEFAULT) {
@@ -284,7 +289,7 @@ final class ConfigRows {
             // users[].max_connections and the caching_sha2 digests stay as the config file set them.
             boolean samePassword = old != null && Arrays.equals(old.stage2(), stage2);
             users.add(new UserAccount(u.username(), stage2, stage1, schema, old == null ? 0 : old.maxConnections(),
-                samePassword ? old.sha2FastAuth() : null));
+                samePassword ? old.sha2FastAuth() : null, samePassword ? old.backendSha2() : null));
         }
         if (users.isEmpty() && problems.isEmpty()) {
             problems.add("mysql_users: no users (at least one user is needed)");

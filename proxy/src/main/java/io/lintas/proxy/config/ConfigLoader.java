@@ -16,10 +16,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lintas.monitor.BackendNode;
 import io.lintas.monitor.MonitorSettings;
+import io.lintas.monitor.NodeTls;
 import io.lintas.monitor.WriterIsAlsoReader;
 import io.lintas.wire.auth.NativePassword;
 import io.lintas.proxy.security.LoginThrottle;
 import io.lintas.wire.auth.AuthRsaKeys;
+import io.lintas.wire.auth.CachingSha2ClientExchange;
 import io.lintas.wire.auth.CachingSha2Password;
 import io.lintas.wire.auth.Sha2FastAuthEntry;
 import io.lintas.wire.tls.TlsContextFactory;
@@ -124,11 +126,11 @@ public final class ConfigLoader {
         Map<String, BackendNode> nodes = nodes(raw.nodes(), problems);
         List<BackendNode> writerOrder = writerOrder(raw.writerOrder(), nodes, problems);
         List<BackendNode> readers = readers(raw.readers(), nodes, writerOrder, problems);
-        LintasConfig.MonitorConfig monitor = monitor(raw.monitor(), problems);
-
-        RawConfig.Backend b = raw.backend() != null ? raw.backend() : new RawConfig.Backend(null, null);
+        RawConfig.Backend b = raw.backend() != null ? raw.backend() : new RawConfig.Backend(null, null, null);
         int connectTimeout = intIn(problems, "backend.connect_timeout_ms", b.connectTimeoutMs(), 1000, 10, 600_000);
         int maxStatements = intIn(problems, "backend.max_prepared_statements", b.maxPreparedStatements(), 256, 1, 1_000_000);
+        TlsSettings.Backend backendTls = backendTls(b.tls(), problems);
+        LintasConfig.MonitorConfig monitor = monitor(raw.monitor(), backendTls, problems);
         PoolConfig pool = pool(raw.pool(), raw.nodes(), connectTimeout, problems);
         LintasConfig.RoutingSettings routing = routing(raw.routing(), raw.nodes(), problems);
         QueryRuleSet rules = queryRules(raw.queryRules(), routing, problems);
@@ -143,7 +145,7 @@ public final class ConfigLoader {
             new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads,
                 security),
             users, List.copyOf(nodes.values()), writerOrder, readers,
-            new LintasConfig.BackendSettings(connectTimeout, maxStatements), pool, routing, rules, monitor, admin, metrics);
+            new LintasConfig.BackendSettings(connectTimeout, maxStatements, backendTls), pool, routing, rules, monitor, admin, metrics);
     }
 
     private static LintasConfig.AdminConfig admin(RawConfig.Admin a, List<String> problems) {
@@ -338,7 +340,9 @@ public final class ConfigLoader {
             int maxConn = intIn(problems, at + ".max_connections", u.maxConnections(), 0, 0, 1_000_000);
             Sha2FastAuthEntry sha2 = u.password() != null && !u.password().isEmpty()
                 ? Sha2FastAuthEntry.of(u.password().getBytes(StandardCharsets.UTF_8)) : null;
-            out.add(new UserAccount(u.username(), stage2, stage1, u.defaultSchema(), maxConn, sha2));
+            CachingSha2ClientExchange.Secrets backendSha2 = u.password() != null
+                ? CachingSha2ClientExchange.Secrets.ofPassword(u.password()) : null;
+            out.add(new UserAccount(u.username(), stage2, stage1, u.defaultSchema(), maxConn, sha2, backendSha2));
         }
         return out;
     }
@@ -455,7 +459,7 @@ public final class ConfigLoader {
                 ok = false;
             }
             if (ok) {
-                out.put(n.name(), new BackendNode(n.name(), n.host(), n.port()));
+                out.put(n.name(), new BackendNode(n.name(), n.host(), n.port(), n.useSsl() != null && n.useSsl()));
             }
         }
         return out;
@@ -511,12 +515,57 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static LintasConfig.MonitorConfig monitor(RawConfig.Monitor m, List<String> problems) {
+    /** {@code backend.tls}; the defaults (JDK trust store, chain and host name checked) when the section is missing. */
+    private static TlsSettings.Backend backendTls(RawConfig.BackendTls t, List<String> problems) {
+        if (t == null) {
+            return TlsSettings.Backend.verified(null, true);
+        }
+        boolean verify = t.verifyServerCert() == null || t.verifyServerCert();
+        boolean verifyHost = t.verifyHostname() == null ? verify : t.verifyHostname();
+        if (verifyHost && !verify) {
+            problems.add("bad value at 'backend.tls.verify_hostname': 'true' (needs backend.tls.verify_server_cert: true)");
+            verifyHost = false;
+        }
+        Path ca = readableFile(problems, "backend.tls.ca_file", t.caFile());
+        Path cert = readableFile(problems, "backend.tls.cert_file", t.certFile());
+        Path key = readableFile(problems, "backend.tls.key_file", t.keyFile());
+        if ((t.certFile() == null) != (t.keyFile() == null)) {
+            problems.add("bad value at 'backend.tls': give both 'cert_file' and 'key_file', or neither");
+            cert = null;
+            key = null;
+        }
+        if (ca != null && !verify) {
+            problems.add("bad value at 'backend.tls.ca_file': '" + t.caFile() + "' (ignored with verify_server_cert: false;"
+                + " remove one of them)");
+        }
+        TlsSettings.Backend settings = new TlsSettings.Backend(ca, verify, verifyHost, cert, key, null);
+        try {
+            TlsContextFactory.forBackends(settings);
+        } catch (SSLException | RuntimeException e) {
+            problems.add("bad value at 'backend.tls': " + e.getMessage());
+        }
+        return settings;
+    }
+
+    private static Path readableFile(List<String> problems, String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        Path p = Path.of(value);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            problems.add("bad value at '" + key + "': '" + value + "' (not a readable file)");
+            return null;
+        }
+        return p;
+    }
+
+    private static LintasConfig.MonitorConfig monitor(RawConfig.Monitor m, TlsSettings.Backend tls, List<String> problems) {
         if (m == null) {
             m = new RawConfig.Monitor(null, null, null, null, null, null, null, null, null, null);
         }
         boolean enabled = m.enabled() == null || m.enabled();
         MonitorSettings.Builder b = MonitorSettings.builder()
+            .tls(new NodeTls(tls.caFile() == null ? null : tls.caFile().toString(), tls.verifyServerCert(), tls.verifyHostname()))
             .user(m.user() == null ? "monitor" : m.user())
             .password(m.password() == null ? "monitor" : m.password());
         b.intervalMs(intIn(problems, "monitor.interval_ms", m.intervalMs(), (int) MonitorSettings.DEFAULT_INTERVAL_MS, 10, 600_000));

@@ -85,8 +85,17 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
         public static final SecuritySettings NONE = new SecuritySettings(null, "mysql_native_password", null, 0, null);
     }
 
-    /** How backend connections are opened; prepared statements kept open per backend connection at most. */
-    public record BackendSettings(int connectTimeoutMs, int maxPreparedStatements) {}
+    /**
+     * How backend connections are opened; prepared statements kept open per backend connection at most.
+     *
+     * @param tls how connections to nodes with {@code use_ssl} verify the node ({@code backend.tls})
+     */
+    public record BackendSettings(int connectTimeoutMs, int maxPreparedStatements, TlsSettings.Backend tls) {
+        /** Settings with the default backend TLS (JDK trust store, certificate and host name checked). */
+        public BackendSettings(int connectTimeoutMs, int maxPreparedStatements) {
+            this(connectTimeoutMs, maxPreparedStatements, TlsSettings.Backend.verified(null, true));
+        }
+    }
 
     /** How reads and writes are routed. */
     public enum Consistency {

@@ -75,6 +75,7 @@ record RawConfig(
         @JsonProperty("host") String host,
         @JsonProperty("port") Integer port,
         @JsonProperty("weight") Integer weight,
+        @JsonProperty("use_ssl") Boolean useSsl,
         @JsonProperty("pool") Map<String, Object> pool) {}
 
     record QueryRule(
@@ -114,5 +115,14 @@ record RawConfig(
 
     record Backend(
         @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs,
-        @JsonProperty("max_prepared_statements") Integer maxPreparedStatements) {}
+        @JsonProperty("max_prepared_statements") Integer maxPreparedStatements,
+        @JsonProperty("tls") BackendTls tls) {}
+
+    /** {@code backend.tls}: how connections to nodes with {@code use_ssl} check the node (and prove the proxy). */
+    record BackendTls(
+        @JsonProperty("ca_file") String caFile,
+        @JsonProperty("verify_server_cert") Boolean verifyServerCert,
+        @JsonProperty("verify_hostname") Boolean verifyHostname,
+        @JsonProperty("cert_file") String certFile,
+        @JsonProperty("key_file") String keyFile) {}
 }

@@ -23,9 +23,9 @@ final class ClientAuthenticator {
             return null;
         }
         if (account.stage2() == null) {
-            return token.length == 0 ? new BackendCredentials(account.username(), null) : null;
+            return token.length == 0 ? new BackendCredentials(account.username(), null, account.backendSha2()) : null;
         }
         byte[] stage1 = NativePassword.recoverStage1(token, scramble, account.stage2());
-        return stage1 == null ? null : new BackendCredentials(account.username(), stage1);
+        return stage1 == null ? null : new BackendCredentials(account.username(), stage1, account.backendSha2());
     }
 }

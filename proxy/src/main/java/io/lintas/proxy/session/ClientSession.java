@@ -32,6 +32,7 @@ import io.lintas.wire.PacketFramer;
 import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ResponseTracker;
 import io.lintas.wire.ServerStatus;
+import io.lintas.wire.auth.CachingSha2ClientExchange;
 import io.lintas.wire.auth.CachingSha2Password;
 import io.lintas.wire.auth.CachingSha2ServerExchange;
 import io.lintas.wire.auth.NativePassword;
@@ -411,6 +412,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         completeLogin(ByteBufUtil.getBytes(frame.payload()), switchScramble, frame.sequenceId() + 1);
     }
 
+    /**
+     * What a caching_sha2 backend needs for {@code user}: the configured clear password's secrets, else the
+     * SHA256(password) the client's proof revealed (enough for the backend's fast path).
+     */
+    private CachingSha2ClientExchange.Secrets backendSha2(String user, CachingSha2ServerExchange.Verified v) {
+        UserAccount account = context.users().find(user);
+        if (account != null && account.backendSha2() != null) {
+            return account.backendSha2();
+        }
+        return v.sha2Stage1() == null ? null : new CachingSha2ClientExchange.Secrets(v.sha2Stage1(), null);
+    }
+
     /** A caching_sha2_password exchange for {@code user} against {@code challenge}. */
     private CachingSha2ServerExchange newSha2Exchange(String user, byte[] challenge) {
         ClientSecurity sec = context.security();
@@ -444,7 +457,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 if (v.newFastAuth() != null) {
                     context.security().fastAuthCache().put(user, v.newFastAuth());
                 }
-                BackendCredentials creds = new BackendCredentials(user, v.nativeStage1());
+                BackendCredentials creds = new BackendCredentials(user, v.nativeStage1(), backendSha2(user, v));
                 if (changeUser) {
                     changeUserVerified(creds, seq);
                 } else {

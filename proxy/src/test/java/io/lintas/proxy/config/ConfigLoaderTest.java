@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -232,4 +234,74 @@ class ConfigLoaderTest {
         assertEquals(6033, c.proxy().port());
         assertTrue(Files.exists(file));
     }
+
+    @Test
+    void backendTlsPerNodeWithVerificationByDefault(@TempDir Path dir) throws Exception {
+        LintasConfig plain = loader.parse("t", USERS + NODES);
+        assertFalse(plain.nodes().get(0).useSsl());
+        assertTrue(plain.backend().tls().verifyServerCert(), "verification is on unless turned off");
+        assertTrue(plain.backend().tls().verifyHostname());
+
+        // Any PEM certificate will do for loading: a CA file is only parsed here.
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, TEST_CERT);
+        LintasConfig c = loader.parse("t", USERS + """
+            nodes:
+              - {name: node1, host: 127.0.0.1, port: 3311, use_ssl: true}
+              - {name: node2, host: 127.0.0.1, port: 3312}
+            backend:
+              tls:
+                ca_file: %s
+                verify_hostname: false
+            """.formatted(ca));
+        assertTrue(c.nodes().get(0).useSsl());
+        assertFalse(c.nodes().get(1).useSsl());
+        assertEquals(ca, c.backend().tls().caFile());
+        assertFalse(c.backend().tls().verifyHostname());
+        assertEquals("verify-ca", c.monitor().settings().tls().jdbcSslMode(), "the monitor checks nodes the same way");
+        assertEquals(ca.toString(), c.monitor().settings().tls().caFile());
+    }
+
+    @Test
+    void backendTlsErrorsNameTheKey(@TempDir Path dir) {
+        assertTrue(problems(USERS + NODES + "backend:\n  tls:\n    ca_file: /no/such/ca.pem\n")
+            .contains("bad value at 'backend.tls.ca_file': '/no/such/ca.pem' (not a readable file)"));
+        assertTrue(problems(USERS + NODES + "backend:\n  tls:\n    verify_server_cert: false\n    verify_hostname: true\n")
+            .contains("'backend.tls.verify_hostname'"));
+        assertTrue(problems(USERS + NODES + "backend:\n  tls:\n    cert_file: /etc/hostname\n")
+            .contains("give both 'cert_file' and 'key_file'"));
+        assertTrue(problems(USERS + "nodes:\n  - {name: n, host: h, port: 1, use_ssl: maybe}\n").contains("nodes[0].use_ssl"));
+    }
+
+    @Test
+    void clearPasswordsGiveCachingSha2SecretsForBackends() throws Exception {
+        LintasConfig clear = loader.parse("t", USERS + NODES);
+        assertNotNull(clear.users().get(0).backendSha2());
+        LintasConfig hashed = loader.parse("t", "users:\n  - {username: app, password_hash: \""
+            + NativePassword.storedHash("app") + "\"}\n" + NODES);
+        assertNull(hashed.users().get(0).backendSha2(), "a hash cannot log in to caching_sha2 backends");
+    }
+
+    /** A self-signed certificate (CN=test), only parsed. */
+    private static final String TEST_CERT = """
+        -----BEGIN CERTIFICATE-----
+        MIIC/zCCAeegAwIBAgIUFsJA79MIxKK5WcgApgxPiuIthKowDQYJKoZIhvcNAQEL
+        BQAwDzENMAsGA1UEAwwEdGVzdDAeFw0yNjExMjIwNTQ3MjFaFw0zNjExMTkwNTQ3
+        MjFaMA8xDTALBgNVBAMMBHRlc3QwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK
+        AoIBAQCduBzi5rz7wKlUKfq5xOu+r3NuDyRv4FUA6M7XIVT9noZ7Ea/se0DjSJp2
+        JRG/8TuEVhrCD8zWSFBxCzTGbUh5J7OoZKIfRWijR0Bx5cvkn5pl44D0IQ4/duKB
+        /s585yyvEd+boaqtEoaFowuDMXTVYbSjw2ftLkF2khAvji4zJrYUg65TLlKJ6+ea
+        UrDpuOYkoWjCtNAbWZDAPMg7jnHxvyU8FPf7LAHvnQzoeDEQOqCO5qvseiwDh1dk
+        1v3frvHfPmJxudBmBYqGh6REx7wnzEnxQw/ilnkPnAB4JU/hWkkxrAYMqTkLQDgL
+        M71xuNgbI7YfQRoBkyq//7TnGtQFAgMBAAGjUzBRMB0GA1UdDgQWBBQq8QBTzZBE
+        yTnsDcCGMNwrZKpIkTAfBgNVHSMEGDAWgBQq8QBTzZBEyTnsDcCGMNwrZKpIkTAP
+        BgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQCP2s/flPWlJmmY8JEx
+        5kqCz3qW0vkwD1ZPf1E0xAklru43VPaGTOGBoZvF04zg/tZFtEcDXkC33Dl1SjQ/
+        nkbw8HPn/rX0orn92DNQWP/aXOcRjVEviJQC5l3XLNs4inlVeOVjnhx3y3KWORR/
+        T5SmqeyxHGthFXy3M1lNsVVYdPXRgRGQY5b5kVq7BZapz5MYOvQ+KzLe7w5lcqdy
+        6mzhjojnvy4T5VHx16oS7jTNHyQk+/18g496ZxAFpqY+ldhnDiFTikh1/Lzq3TM+
+        zIARk3UD3Z57pmNKgJXlOpuW2lrTTK4JH40TXMPnFpgggLqYrJejPiZZMkSoMgL7
+        doWV
+        -----END CERTIFICATE-----
+        """;
 }
