@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -493,10 +494,12 @@ class NodePoolTest {
         EventLoopGroup four = new MultiThreadIoEventLoopGroup(4, NioIoHandler.newFactory());
         try {
             backendPool = new BackendPool(four, NioSocketChannel.class,
-                PoolConfig.of(settings().withMaxConnections(4).withQueueTimeoutMs(10_000)));
+                // Generous login timeout: this test is about slot accounting, and the machine may be loaded.
+                PoolConfig.of(settings().withMaxConnections(4).withQueueTimeoutMs(10_000).withConnectTimeoutMs(10_000)));
             NodePool a = backendPool.pool(key);
             NodePool b = backendPool.pool(PoolKey.of(node, new BackendCredentials("app2", null), 0));
             int n = 400;
+            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
             AtomicInteger served = new AtomicInteger();
             AtomicInteger cancelled = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
@@ -511,6 +514,7 @@ class NodePoolTest {
                     }
                     if (!done.isSuccess()) {
                         failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, done.cause());
                         return;
                     }
                     BackendConnection c = (BackendConnection) done.getNow();
@@ -527,7 +531,7 @@ class NodePoolTest {
                 all.add(f);
             }
             await(() -> served.get() + cancelled.get() + failed.get() == n, "every request settled");
-            assertEquals(0, failed.get());
+            assertEquals(0, failed.get(), () -> "first failure: " + firstFailure.get());
             NodeSlots slots = a.slots();
             assertTrue(slots.highWater.get() <= 4, "high water " + slots.highWater.get());
             await(() -> slots.used.get() == 0 && slots.waiting.get() == 0, "all released");
