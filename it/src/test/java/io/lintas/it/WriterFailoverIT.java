@@ -149,6 +149,100 @@ class WriterFailoverIT {
         }
     }
 
+    /**
+     * Writes go down the writer order as nodes fail: node3, then node2, then node1. A node that shuts down
+     * cleanly leaves the cluster, which keeps its quorum, so node1 takes writes on its own; after a crash of
+     * the second of two nodes, node1 alone is not a Primary component: writes then fail with a clear error (at
+     * once, once the outage outlasts routing.failover_wait_ms) until the operator bootstraps node1.
+     */
+    @Test
+    void writesFollowTheWriterOrderDownToNode1() throws Exception {
+        Sandbox.ensureUp();
+        try (LintasProcess lintas = LintasProcess.builder().name("WriterFailoverIT-chain")
+                 .monitor("interval_ms: 100", "timeout_ms: 300", "max_failures: 2", "failback_after_ms: 1000")
+                 .yaml("routing:\n  failover_wait_ms: 1000\n").start()) {
+            assertEquals(Sandbox.NODE3_PORT, writerPort(lintas));
+            String table = Db.uniqueName("chain");
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + table + " (v INT, port INT)");
+            }
+            try {
+                sandbox(60, "kill", "3");
+                awaitWriter(lintas, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(20));
+
+                // node2 stops cleanly: node1 stays Primary and takes the writes.
+                sandbox(120, "shutdown", "2");
+                awaitWriter(lintas, p -> p == Sandbox.NODE1_PORT, Duration.ofSeconds(20));
+                try (Connection c = Db.viaLintas(lintas)) {
+                    Db.exec(c, "INSERT INTO " + table + " VALUES (1, @@port)");
+                    assertEquals(Sandbox.NODE1_PORT, Db.scalarLong(c, "SELECT port FROM " + table + " WHERE v = 1"));
+                }
+                assertTrue(lintas.log().matches("(?s).*writer (node2|none) -> node1 .*"), "the writer move is logged");
+
+                // node2 comes back and, being preferred, takes the writes again after the failback delay.
+                sandbox(180, "restart", "2");
+                awaitWriter(lintas, p -> p == Sandbox.NODE2_PORT, Duration.ofSeconds(30));
+
+                // Now node2 crashes: node1 is left alone, without quorum (non-Primary). Nothing is sent to it.
+                sandbox(60, "kill", "2");
+                String error = awaitWriteError(lintas, table, Duration.ofSeconds(30));
+                assertTrue(error.contains("No database node can take writes"), error);
+                long t0 = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> {
+                    try (Connection c = Db.viaLintas(lintas)) {
+                        Db.exec(c, "INSERT INTO " + table + " VALUES (2, @@port)");
+                    }
+                });
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf("write without a Primary component refused after %d ms: %s%n", ms, e.getMessage());
+                assertTrue(ms < 900, "an outage older than failover_wait_ms fails at once, took " + ms + " ms");
+
+                // The operator makes node1 a Primary component of its own: writes go there.
+                rootSql(1, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
+                awaitWriter(lintas, p -> p == Sandbox.NODE1_PORT, Duration.ofSeconds(20));
+                try (Connection c = Db.viaLintas(lintas)) {
+                    Db.exec(c, "INSERT INTO " + table + " VALUES (3, @@port)");
+                    assertEquals(Sandbox.NODE1_PORT, Db.scalarLong(c, "SELECT port FROM " + table + " WHERE v = 3"));
+                }
+            } finally {
+                sandbox(180, "restart", "2");
+                sandbox(180, "restart", "3");
+                Sandbox.ensureUp();
+            }
+            awaitWriter(lintas, p -> p == Sandbox.NODE3_PORT, Duration.ofSeconds(30));
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                assertEquals(2, Db.scalarLong(c, "SELECT COUNT(*) FROM " + table), "both acknowledged writes are on node3");
+            }
+            Db.dropTables(table);
+        }
+    }
+
+    /** Tries writes until one fails fast with an error (the monitor has seen node1 lose its quorum); returns it. */
+    private static String awaitWriteError(LintasProcess lintas, String table, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "no attempt";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = Db.viaLintas(lintas)) {
+                Db.exec(c, "SELECT 1 FROM " + table + " LIMIT 1 FOR UPDATE");
+                last = "a write-routed statement still ran";
+            } catch (SQLException e) {
+                if (e.getMessage().contains("No database node can take writes")) {
+                    return e.getMessage();
+                }
+                last = e.getErrorCode() + " " + e.getMessage();
+            }
+            Thread.sleep(100);
+        }
+        fail("writes did not fail with a clear error within " + limit.toSeconds() + " s; last: " + last);
+        return null;
+    }
+
+    private static void rootSql(int node, String sql) throws Exception {
+        Exec.Result r = Exec.run(60, "mariadb", "--no-defaults", "-uroot",
+            "-S", Sandbox.dir().resolve("node" + node + "/mariadbd.sock").toString(), "-e", sql);
+        assertEquals(0, r.exitCode(), r::toString);
+    }
+
     private static int writerPort(LintasProcess lintas) throws SQLException {
         try (Connection c = Db.viaLintas(lintas)) {
             return Db.writerPort(c);

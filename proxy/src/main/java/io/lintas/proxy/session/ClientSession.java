@@ -959,9 +959,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         BackendNode node = chooseNode();
         if (node == null) {
-            if (System.nanoTime() < cmdDeadlineNanos) {
+            if (System.nanoTime() < cmdDeadlineNanos && !context.outageOutlastsFailoverWait(cmdRead)) {
                 // No node for this right now (the monitor is moving writes, or the cluster is re-forming):
-                // nothing was sent yet, so wait for the next topology.
+                // nothing was sent yet, so wait for the next topology. An outage that has lasted longer than
+                // that wait (no Primary component) fails at once instead.
                 cmdExcluded = null;
                 ctx.executor().schedule(this::acquire, FAILOVER_RETRY_MS, TimeUnit.MILLISECONDS);
                 return;

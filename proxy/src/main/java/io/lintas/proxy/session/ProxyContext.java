@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** What every client session shares: settings, users, the current topology and the backend connector. */
@@ -23,6 +24,10 @@ public final class ProxyContext {
     private final LintasConfig.ProxySettings settings;
     private final AtomicReference<UserDirectory> users;
     private final AtomicReference<Topology> topology;
+    /** {@link System#nanoTime()} since when no node takes writes, or 0 while one does. */
+    private volatile long writerMissingSince;
+    /** {@link System#nanoTime()} since when no node at all is ONLINE (no reader, no writer), or 0. */
+    private volatile long allMissingSince;
     private final ServerIdentity identity;
     private final BackendPool pool;
     private final QueryClassifier classifier;
@@ -190,6 +195,17 @@ public final class ProxyContext {
      */
     public void publish(Topology next) {
         Topology previous = topology.getAndSet(next);
+        long now = System.nanoTime();
+        if (next.writer().isPresent()) {
+            writerMissingSince = 0;
+        } else if (writerMissingSince == 0) {
+            writerMissingSince = now == 0 ? 1 : now;
+        }
+        if (next.writer().isPresent() || !next.readers().isEmpty()) {
+            allMissingSince = 0;
+        } else if (allMissingSince == 0) {
+            allMissingSince = now == 0 ? 1 : now;
+        }
         for (Map.Entry<BackendNode, NodeState> e : next.states().entrySet()) {
             BackendNode node = e.getKey();
             boolean downNow = e.getValue() == NodeState.OFFLINE_HARD;
@@ -200,6 +216,16 @@ public final class ProxyContext {
                 pool.resume(node);
             }
         }
+    }
+
+    /**
+     * True when a command that finds no node should fail at once rather than wait for a new topology: no node has
+     * been able to serve it (writes: no writer; reads: no node at all) for longer than {@code failover_wait_ms}, so
+     * this is an outage (e.g. no Primary component), not a failover in progress.
+     */
+    boolean outageOutlastsFailoverWait(boolean read) {
+        long since = read ? allMissingSince : writerMissingSince;
+        return since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(routing().failoverWaitMs());
     }
 
     /** Where the data path reports a node it saw fail (the Galera monitor re-checks it at once). */
