@@ -110,7 +110,7 @@ final class CheckLoop {
             // now missed another whole interval, which is another missed check.
             Duration waited = Duration.ofNanos(System.nanoTime() - inFlight.startNanos);
             sink.accept(++issued, new CheckResult.Failure("still no answer " + waited.toMillis()
-                + " ms after the previous check started", waited));
+                + " ms after the previous check started", waited, true));
         }
         // Otherwise a check is running within its timeout (timeout_ms >= interval_ms): skip this tick.
     }
@@ -153,7 +153,7 @@ final class CheckLoop {
         }
         f.reported = true;
         sink.accept(f.no, new CheckResult.Failure("no answer within " + f.limitMs + " ms (timeout_ms=" + timeoutMs + ")",
-            Duration.ofNanos(System.nanoTime() - f.startNanos)));
+            Duration.ofNanos(System.nanoTime() - f.startNanos), true));
     }
 
     private void onProbeDone(InFlight f, CheckResult r) {

@@ -17,11 +17,21 @@ public sealed interface CheckResult permits CheckResult.Success, CheckResult.Fai
         }
     }
 
-    /** The node could not be reached, did not answer in time, or answered with an error. */
-    record Failure(String reason, Duration latency) implements CheckResult {
+    /**
+     * The node could not be reached, did not answer in time, or answered with an error.
+     *
+     * @param timedOut the node did not answer within the timeout (as opposed to refusing, resetting or erring):
+     *                 the one failure that a busy machine can cause on a healthy node
+     */
+    record Failure(String reason, Duration latency, boolean timedOut) implements CheckResult {
         public Failure {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(latency, "latency");
+        }
+
+        /** A failure other than a timeout. */
+        public Failure(String reason, Duration latency) {
+            this(reason, latency, false);
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Watches every Galera node, keeps its state, elects the writer and publishes immutable {@link Topology}
@@ -64,6 +65,8 @@ public final class GaleraMonitor implements AutoCloseable {
 
     // Read from any thread.
     private volatile Topology current;
+    /** {@link System#nanoTime()} of each node's last answer on the data path (0: none); see {@link #useDataPathLiveness}. */
+    private volatile ToLongFunction<BackendNode> lastDataPathAnswer = n -> 0;
     private volatile List<NodeStatus> statuses = List.of();
 
     /** A monitor checking the nodes over JDBC with {@link HealthChecker}; call {@link #start()} to begin. */
@@ -134,6 +137,16 @@ public final class GaleraMonitor implements AutoCloseable {
     /** Removes a listener added with {@link #addListener}. */
     public void removeListener(Consumer<Topology> listener) {
         runOnMonitor(() -> listeners.remove(listener));
+    }
+
+    /**
+     * Where the monitor learns when each node last answered a statement on the data path
+     * ({@link System#nanoTime()}, 0 for never). A check that timed out while the node was answering statements
+     * is a slow check on a busy machine, not a missed one: it does not count towards {@code max_failures}. A
+     * frozen or dead node answers nothing, so its failed checks still count.
+     */
+    public void useDataPathLiveness(ToLongFunction<BackendNode> lastAnswerNanos) {
+        this.lastDataPathAnswer = Objects.requireNonNull(lastAnswerNanos, "lastAnswerNanos");
     }
 
     /**
@@ -237,7 +250,10 @@ public final class GaleraMonitor implements AutoCloseable {
             report = Optional.of(t.suspicion.reason());
             t.suspicion = null;
         }
-        HealthVerdict v = evaluator.evaluate(t.state, t.failures, result, report);
+        HealthVerdict v = slowButAlive(t, result, report);
+        if (v == null) {
+            v = evaluator.evaluate(t.state, t.failures, result, report);
+        }
         if (report.isPresent() && v.state() != NodeState.OFFLINE_HARD) {
             log.info("node={} data path reported \"{}\" but the re-check found it {}", t.node.name(), report.get(), v.state());
         }
@@ -261,6 +277,27 @@ public final class GaleraMonitor implements AutoCloseable {
         }
         publishStatuses();
         electAndPublish(now);
+    }
+
+    /**
+     * A verdict that keeps the node's state when {@code result} is a timeout but the node answered the data path
+     * while this check was waiting; null when the regular rules apply.
+     */
+    private HealthVerdict slowButAlive(NodeTracker t, CheckResult result, Optional<String> report) {
+        if (report.isPresent() || t.state == NodeState.UNKNOWN || t.state == NodeState.OFFLINE_HARD
+                || !(result instanceof CheckResult.Failure f) || !f.timedOut()) {
+            return null;
+        }
+        long last = lastDataPathAnswer.applyAsLong(t.node);
+        long now = System.nanoTime();
+        long checkStart = now - f.latency().toNanos();
+        if (last == 0 || last - checkStart < 0) {
+            return null;
+        }
+        String why = "check timed out, but the node answered a statement " + (now - last) / 1_000_000
+            + " ms ago: a slow check, not a missed one (" + f.reason() + ")";
+        log.debug("node={} {}", t.node.name(), why);
+        return new HealthVerdict(t.state, t.failures, why);
     }
 
     private void onReport(BackendNode node, String reason) {

@@ -132,7 +132,8 @@ public final class HealthChecker implements HealthProbe {
             warmedUp = true;
             // The first check pays for loading the driver (see CheckLoop.FIRST_CHECK_GRACE_MS).
             if (!first && latency.toMillis() > timeoutMs) {
-                return new CheckResult.Failure("check took " + latency.toMillis() + " ms, over timeout_ms=" + timeoutMs, latency);
+                return new CheckResult.Failure("check took " + latency.toMillis() + " ms, over timeout_ms=" + timeoutMs, latency,
+                    true);
             }
             return new CheckResult.Success(status, latency);
         } catch (SQLException e) {
@@ -141,7 +142,7 @@ public final class HealthChecker implements HealthProbe {
                 evict(conn);
                 conn = null;
             }
-            return new CheckResult.Failure(describe(e), since(start));
+            return new CheckResult.Failure(describe(e), since(start), isTimeout(e));
         } catch (RuntimeException e) {
             if (pooled) {
                 evict(conn);
@@ -157,6 +158,16 @@ public final class HealthChecker implements HealthProbe {
                 }
             }
         }
+    }
+
+    /** True when the driver gave up waiting for the node (socket or query timeout), not on a refusal or error. */
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.sql.SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean poolIsEmpty() {

@@ -161,7 +161,7 @@ class GaleraLiveSandboxTest {
         assertTrue(monitor.awaitFirstTopology(Duration.ofSeconds(5)), "first topology");
         java.time.Instant reported = java.time.Instant.now();
         monitor.reportFailure(N1, "connection reset (test)");
-        await(Duration.ofSeconds(2), () -> monitor.checkLog(N1).stream().anyMatch(e -> e.at().isAfter(reported)),
+        await(Duration.ofSeconds(15), () -> monitor.checkLog(N1).stream().anyMatch(e -> e.at().isAfter(reported)),
             "a check of node1 after the report");
         assumeTrue(healthyNow().get(N1), "node1 went down meanwhile");
         assertEquals(NodeState.ONLINE, monitor.current().stateOf(N1));

@@ -81,6 +81,33 @@ class GaleraMonitorTest {
     }
 
     @Test
+    void timedOutChecksOfANodeThatAnswersTheDataPathDoNotCount() throws Exception {
+        java.util.concurrent.atomic.AtomicLong node1Answered = new java.util.concurrent.atomic.AtomicLong();
+        start(fast().maxFailures(2).build());
+        monitor.useDataPathLiveness(n -> n.equals(N1) ? node1Answered.get() : 0);
+        // A busy machine: node1's checks time out while its statements keep being answered.
+        probe(N1).answer = () -> {
+            node1Answered.set(System.nanoTime());
+            return new CheckResult.Failure("no answer within 250 ms (timeout_ms=250)", Duration.ofMillis(250), true);
+        };
+        Thread.sleep(300); // ~15 timed-out checks
+        assertEquals(ONLINE, monitor.current().stateOf(N1), "a slow check is not a missed one");
+        assertTrue(monitor.nodeStatuses().stream().anyMatch(st -> st.node().equals(N1) && st.reason().contains("slow check")),
+            monitor.nodeStatuses().toString());
+
+        // Same timeouts, but the node answers nothing on the data path either (frozen): it goes out as before.
+        probe(N1).answer = () -> new CheckResult.Failure("no answer within 250 ms (timeout_ms=250)", Duration.ofMillis(250), true);
+        awaitState(N1, OFFLINE_HARD);
+
+        // A refused connection counts whatever the data path saw.
+        probe(N1).healthy();
+        awaitState(N1, ONLINE);
+        node1Answered.set(System.nanoTime() + Duration.ofSeconds(60).toNanos());
+        probe(N1).failing("Connection refused");
+        awaitState(N1, OFFLINE_HARD);
+    }
+
+    @Test
     void publishesOnlyOnChangeWithIncreasingVersions() throws Exception {
         start(fast().build());
         Thread.sleep(200); // ~10 check rounds, nothing changes

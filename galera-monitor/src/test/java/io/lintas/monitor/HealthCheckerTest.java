@@ -47,6 +47,14 @@ class HealthCheckerTest {
     }
 
     @Test
+    void timeoutsAreToldApartFromRefusals() {
+        assertTrue(HealthChecker.isTimeout(new SQLException("Socket error", "08000", 0,
+            new java.net.SocketTimeoutException("Read timed out"))));
+        assertTrue(HealthChecker.isTimeout(new java.sql.SQLTimeoutException("query timed out")));
+        assertFalse(HealthChecker.isTimeout(new SQLException("refused", "08000", 0, new java.net.ConnectException("Connection refused"))));
+    }
+
+    @Test
     void poolIsSmallAndStartsWithoutTheNode() {
         HikariConfig c = HealthChecker.poolConfig(new BackendNode("node3", "127.0.0.1", 3313), settings);
         assertEquals(2, c.getMaximumPoolSize());

@@ -708,6 +708,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (event == ResponseTracker.Event.COMPLETE) {
             statusFlags = tracker.statusFlags();
             lastActivityNanos = System.nanoTime();
+            meter.answered(lastActivityNanos);
         }
         ResponseSink s = sink;
         if (!changes.isEmpty()) {

@@ -146,6 +146,15 @@ public final class BackendPool implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link System#nanoTime()} of the last response any connection got from {@code node}, or 0 when none has:
+     * the data path's evidence that the node is alive.
+     */
+    public long lastAnswerNanos(BackendNode node) {
+        NodeSlots s = nodes.get(node);
+        return s == null ? 0 : s.stats.lastAnswer.get();
+    }
+
     private NodeSlots slots(BackendNode node) {
         NodeSlots s = nodes.get(node);
         return s != null ? s : nodes.computeIfAbsent(node, n -> new NodeSlots(n, config.settingsFor(n)));

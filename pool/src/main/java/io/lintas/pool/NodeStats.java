@@ -27,6 +27,15 @@ final class NodeStats implements TrafficMeter {
         bytesReceived.add(bytes);
     }
 
+    /** {@link System#nanoTime()} of the node's last completed response, 0 before the first. */
+    final java.util.concurrent.atomic.AtomicLong lastAnswer = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void answered(long nanos) {
+        // Ordered store, no fence: readers (the monitor) only need to see it within a check interval.
+        lastAnswer.lazySet(nanos);
+    }
+
     void latencySince(long startNanos) {
         latencyUs = Math.max(1, (System.nanoTime() - startNanos) / 1000);
     }

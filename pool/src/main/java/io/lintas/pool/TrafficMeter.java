@@ -28,4 +28,11 @@ public interface TrafficMeter {
 
     /** Frame bytes (headers included) read from the server. */
     void bytesReceived(int bytes);
+
+    /**
+     * The server completed a response at {@code nanos} ({@link System#nanoTime()}): proof the node is alive, which
+     * the monitor weighs against a health check that timed out. Once per response, not per frame.
+     */
+    default void answered(long nanos) {
+    }
 }

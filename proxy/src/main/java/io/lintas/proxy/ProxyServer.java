@@ -136,6 +136,7 @@ public final class ProxyServer implements AutoCloseable {
                 dataPath.topology(t);
             });
             context.onNodeFailure(monitor::reportFailure);
+            monitor.useDataPathLiveness(pool::lastAnswerNanos);
             monitor.start();
             // Do not send the first clients to a node that is already down: wait (briefly) for one round of checks.
             MonitorSettings ms = config.monitor().settings();
