@@ -79,11 +79,9 @@ class HealthCheckerTest {
             port = s.getLocalPort();
         }
         try (HealthChecker c = new HealthChecker(new BackendNode("gone", "127.0.0.1", port), settings)) {
-            long t0 = System.nanoTime();
             CheckResult r = c.check();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
             CheckResult.Failure f = assertInstanceOf(CheckResult.Failure.class, r);
-            assertTrue(ms < 1000, "took " + ms + " ms");
+            assertFalse(f.timedOut(), "a refused connection is not a timeout");
             assertTrue(f.reason().toLowerCase().contains("connect") || f.reason().contains("not available"), f.reason());
         }
     }
