@@ -16,8 +16,13 @@ import subprocess
 import sys
 
 TARGETS = ["direct", "haproxy", "lintas", "shardingsphere"]
+# Connect-per-request with TLS to the database: the client's own TLS to node3 (directly or through HAProxy's
+# TCP pass-through) against Lintas, reached in plain on loopback, with pooled TLS connections to the nodes.
+TLS_TARGETS = ["direct+tls", "haproxy+tls", "lintas+tls"]
 NAMES = {"direct": "direct (node3)", "haproxy": "HAProxy (TCP)", "lintas": "Lintas",
-         "shardingsphere": "ShardingSphere-Proxy"}
+         "shardingsphere": "ShardingSphere-Proxy", "direct+tls": "direct (node3), client TLS",
+         "haproxy+tls": "HAProxy (TCP), client TLS through it", "lintas+tls": "Lintas, TLS to the nodes (use_ssl)"}
+ALL_ORDER = TARGETS + TLS_TARGETS
 PROXIES = ["haproxy", "lintas", "shardingsphere"]
 COLORS = {"direct": "#8c8c8c", "haproxy": "#e69f00", "lintas": "#0072b2", "shardingsphere": "#d55e00"}
 
@@ -98,7 +103,7 @@ def load(out):
             "p50": float(kv["p50_ms"]) if "p50_ms" in kv else None,
             "p95": float(kv["p95_ms"]) if "p95_ms" in kv else None,
             "errors": int(kv.get("errors", 0) or 0), "first_error": err,
-            "cpu_us": (int(row["cpu_ticks"]) / clk * 1e6 / n) if n and row["target"] != "direct" else None,
+            "cpu_us": (int(row["cpu_ticks"]) / clk * 1e6 / n) if n and not row["target"].startswith("direct") else None,
         })
     memory = read_kv(os.path.join(out, "memory.txt"))
     return meta, runs, connects, memory
@@ -146,10 +151,10 @@ def summarize(runs):
     return out
 
 
-def summarize_connect(connects):
+def summarize_connect(connects, targets=TARGETS, direct="direct", haproxy="haproxy"):
     out = {}
     rounds = sorted({c["round"] for c in connects})
-    for t in TARGETS:
+    for t in targets:
         cs = [c for c in connects if c["target"] == t]
         if not cs:
             continue
@@ -164,8 +169,8 @@ def summarize_connect(connects):
             return median(vals)
         out[t] = {"cps": median([c["cps"] for c in cs]), "p50": median([c["p50"] for c in cs]),
                   "p95": median([c["p95"] for c in cs]), "errors": sum(c["errors"] for c in cs),
-                  "cpu_us": median([c["cpu_us"] for c in cs]), "vs_direct": in_round("direct"),
-                  "vs_haproxy": in_round("haproxy"),
+                  "cpu_us": median([c["cpu_us"] for c in cs]), "vs_direct": in_round(direct),
+                  "vs_haproxy": in_round(haproxy),
                   "first_error": next((c["first_error"] for c in cs if c["first_error"]), None)}
     return out
 
@@ -237,7 +242,24 @@ plot {series}
 
 
 # ------------------------------------------------------------------------------------------------- report
-def report(meta, runs, connects, memory, summary, csum, chart_links):
+def connect_table(w, csum, targets, direct, haproxy):
+    w("| target | connections/s | cycle p50 ms | cycle p95 ms | errors | proxy CPU µs/connection "
+      "| × direct | × HAProxy |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for t in targets:
+        s = csum.get(t)
+        if not s:
+            continue
+        w(f"| {NAMES[t]} | {fmt(s['cps'])} | {fmt(s['p50'], 2)} | {fmt(s['p95'], 2)} | {s['errors']} | "
+          f"{fmt(s['cpu_us'], 0)} | {ratio(s['vs_direct']) if t != direct else '1×'} | "
+          f"{ratio(s['vs_haproxy']) if t != haproxy else '1×'} |")
+    for t in targets:
+        s = csum.get(t)
+        if s and s["first_error"]:
+            w(f"\n{NAMES[t]}, first error: `{s['first_error']}`")
+
+
+def report(meta, runs, connects, memory, summary, csum, chart_links, csum_tls=None):
     L = []
     w = L.append
     w("# Benchmarks: Lintas beside direct MariaDB, HAProxy and ShardingSphere-Proxy")
@@ -322,20 +344,17 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
           f"`SELECT @@version`), `COM_QUIT`, close, for {meta.get('connect_seconds')} s per round "
           "(`ConnectPerRequest`, a raw-socket Java client).")
         w("")
-        w("| target | connections/s | cycle p50 ms | cycle p95 ms | errors | proxy CPU µs/connection "
-          "| × direct | × HAProxy |")
-        w("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for t in TARGETS:
-            s = csum.get(t)
-            if not s:
-                continue
-            w(f"| {NAMES[t]} | {fmt(s['cps'])} | {fmt(s['p50'], 2)} | {fmt(s['p95'], 2)} | {s['errors']} | "
-              f"{fmt(s['cpu_us'], 0)} | {ratio(s['vs_direct']) if t != 'direct' else '1×'} | "
-              f"{ratio(s['vs_haproxy']) if t != 'haproxy' else '1×'} |")
-        for t in TARGETS:
-            s = csum.get(t)
-            if s and s["first_error"]:
-                w(f"\n{NAMES[t]}, first error: `{s['first_error']}`")
+        connect_table(w, csum, TARGETS, "direct", "haproxy")
+        if csum_tls:
+            w("")
+            w("### With TLS to the database")
+            w("")
+            w("The same clients where the database requires TLS, as it does across a network: directly (and "
+              "through HAProxy's TCP pass-through) every request pays a TLS handshake with node3 (the JDK's "
+              "client, session resumption allowed); through Lintas, reached in plain on loopback as a sidecar "
+              "is, the nodes are `use_ssl` and the pooled TLS connections outlive the requests.")
+            w("")
+            connect_table(w, csum_tls, TLS_TARGETS, "direct+tls", "haproxy+tls")
         w("")
 
     if memory:
@@ -396,6 +415,10 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
     if csum.get("lintas") and csum.get("direct"):
         v = csum["lintas"]["vs_direct"]
         checks.append(("connect-per-request: Lintas ≥ 2× direct", ratio(v), v is not None and v >= 2.0))
+    if csum_tls and csum_tls.get("lintas+tls") and csum_tls.get("direct+tls"):
+        v = csum_tls["lintas+tls"]["vs_direct"]
+        checks.append(("connect-per-request, TLS to the database: Lintas ≥ 2× direct", ratio(v),
+                       v is not None and v >= 2.0))
     if memory.get("idle_rss_kb", "").isdigit():
         rss = int(memory["idle_rss_kb"]) / 1024
         opened = int(memory.get("idle_open", "0"))
@@ -421,7 +444,7 @@ def report(meta, runs, connects, memory, summary, csum, chart_links):
         w(f"| {r['round']} | {r['workload']} | {r['threads']} | {NAMES[r['target']]} | {fmt(r['tps'])} | "
           f"{fmt(r['qps'])} | {fmt(r['p95'], 2)} | {fmt(r['errors'])}{' (failed)' if r['failed'] else ''} | "
           f"{fmt(r['cpu_us'], 1)} |")
-    for c in sorted(connects, key=lambda c: (c["round"], TARGETS.index(c["target"]))):
+    for c in sorted(connects, key=lambda c: (c["round"], ALL_ORDER.index(c["target"]))):
         w(f"| {c['round']} | connect-per-request | {meta.get('connect_workers')} | {NAMES[c['target']]} | — | "
           f"{fmt(c['cps'])} conn/s | {fmt(c['p95'], 2)} | {c['errors']} | {fmt(c['cpu_us'], 0)} per conn |")
     w("")
@@ -464,12 +487,13 @@ def main():
     meta, runs, connects, memory = load(a.out)
     summary = summarize(runs)
     csum = summarize_connect(connects)
+    csum_tls = summarize_connect(connects, TLS_TARGETS, "direct+tls", "haproxy+tls")
     to_docs = a.report and a.report != "-"
     report_path = os.path.abspath(a.report) if to_docs else os.path.join(a.out, "report.md")
     chart_dir = os.path.abspath(a.charts) if (to_docs and a.charts) else os.path.join(a.out, "charts")
     made = charts(summary, csum, chart_dir, a.out)
     links = [os.path.relpath(p, os.path.dirname(report_path)) for p in made]
-    text = report(meta, runs, connects, memory, summary, csum, links)
+    text = report(meta, runs, connects, memory, summary, csum, links, csum_tls)
     with open(report_path, "w", encoding="utf-8") as f:
         f.write(text)
     if to_docs:

@@ -1,5 +1,10 @@
 package io.lintas.it.bench;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,13 +13,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The PHP request pattern: W concurrent workers, each looping connect + log in, 3 short queries, COM_QUIT,
  * close, for S seconds. Prints one {@code key=value} line: completed cycles per second, errors, and the
  * cycle latency (median and p95). Part of bin/lintas-bench (compiled there with javac, JDK only).
  *
- * <pre>java io.lintas.it.bench.ConnectPerRequest HOST PORT USER PASSWORD DATABASE WORKERS SECONDS [TABLE_ROWS]</pre>
+ * <pre>java [-Dtls.ca=CA.pem] io.lintas.it.bench.ConnectPerRequest HOST PORT USER PASSWORD DATABASE WORKERS SECONDS [TABLE_ROWS]</pre>
+ *
+ * With {@code -Dtls.ca}, every connection upgrades to TLS and verifies the server's certificate against that CA
+ * and HOST, as a client of a database across a network would.
  */
 public final class ConnectPerRequest {
     public static void main(String[] args) throws Exception {
@@ -30,6 +41,8 @@ public final class ConnectPerRequest {
         int workers = Integer.parseInt(args[5]);
         double seconds = Double.parseDouble(args[6]);
         int rows = args.length > 7 ? Integer.parseInt(args[7]) : 10_000;
+        String caFile = System.getProperty("tls.ca");
+        SSLSocketFactory tls = caFile == null || caFile.isEmpty() ? null : trusting(Path.of(caFile));
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong ok = new AtomicLong();
@@ -45,7 +58,7 @@ public final class ConnectPerRequest {
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 while (running.get()) {
                     long start = System.nanoTime();
-                    try (MiniMysql c = MiniMysql.login(host, port, user, password, db, 10_000)) {
+                    try (MiniMysql c = MiniMysql.login(host, port, user, password, db, 10_000, tls)) {
                         c.query("SELECT 1");
                         c.query("SELECT c FROM sbtest1 WHERE id=" + (1 + rnd.nextInt(rows)));
                         c.query("SELECT @@version");
@@ -90,6 +103,23 @@ public final class ConnectPerRequest {
         if (firstError.get() != null) {
             System.out.println("first_error=" + firstError.get().replace('\n', ' '));
         }
+    }
+
+    /** A TLS client trusting only the CA certificate(s) in {@code pem}. */
+    private static SSLSocketFactory trusting(Path pem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        try (InputStream in = Files.newInputStream(pem)) {
+            for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx.getSocketFactory();
     }
 
     private static void sleepQuietly(long ms) {

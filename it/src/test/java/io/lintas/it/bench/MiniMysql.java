@@ -12,11 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The smallest MySQL client the benchmarks need, on a plain socket and the JDK only (so bin/lintas-bench can
- * compile it with javac, without Maven): log in with mysql_native_password, run a text query and read its
- * whole response, quit. Used by {@link ConnectPerRequest} and {@link ConnectionMemory}; no TLS, no
+ * compile it with javac, without Maven): log in with mysql_native_password, optionally over TLS, run a text
+ * query and read its whole response, quit. Used by {@link ConnectPerRequest} and {@link ConnectionMemory}; no
  * compression, no CLIENT_DEPRECATE_EOF (result sets end with an EOF packet).
  */
 final class MiniMysql implements AutoCloseable {
@@ -27,6 +30,7 @@ final class MiniMysql implements AutoCloseable {
     private static final int CLIENT_TRANSACTIONS = 8192;
     private static final int CLIENT_SECURE_CONNECTION = 32768;
     private static final int CLIENT_PLUGIN_AUTH = 1 << 19;
+    private static final int CLIENT_SSL = 2048;
 
     /** A server error (ERR packet) or a protocol surprise. */
     static final class MysqlException extends IOException {
@@ -37,9 +41,9 @@ final class MiniMysql implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     private MiniMysql(Socket socket) throws IOException {
         this.socket = socket;
@@ -50,21 +54,32 @@ final class MiniMysql implements AutoCloseable {
     /** Connects and logs in; throws (and closes the socket) on any error. */
     static MiniMysql login(String host, int port, String user, String password, String database, int timeoutMs)
             throws IOException {
+        return login(host, port, user, password, database, timeoutMs, null);
+    }
+
+    /** Connects and logs in, over TLS when {@code tls} is set (the server's certificate verified for {@code host}). */
+    static MiniMysql login(String host, int port, String user, String password, String database, int timeoutMs,
+                           SSLSocketFactory tls) throws IOException {
         Socket s = new Socket();
+        MiniMysql c = null;
         try {
             s.setTcpNoDelay(true);
             s.setSoTimeout(timeoutMs);
             s.connect(new InetSocketAddress(host, port), timeoutMs);
-            MiniMysql c = new MiniMysql(s);
-            c.handshake(user, password, database);
+            c = new MiniMysql(s);
+            c.handshake(user, password, database, tls, host, port);
             return c;
         } catch (IOException | RuntimeException e) {
             s.close();
+            if (c != null) {
+                c.socket.close();
+            }
             throw e;
         }
     }
 
-    private void handshake(String user, String password, String database) throws IOException {
+    private void handshake(String user, String password, String database, SSLSocketFactory tls, String host, int port)
+            throws IOException {
         byte[] greeting = readPacket();
         if ((greeting[0] & 0xFF) == 0xFF) {
             throw error(greeting);
@@ -82,7 +97,26 @@ final class MiniMysql implements AutoCloseable {
         System.arraycopy(greeting, p, scramble, 8, 12);
 
         int caps = CLIENT_LONG_PASSWORD | CLIENT_LONG_FLAG | CLIENT_PROTOCOL_41 | CLIENT_TRANSACTIONS
-            | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | (database != null ? CLIENT_CONNECT_WITH_DB : 0);
+            | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | (database != null ? CLIENT_CONNECT_WITH_DB : 0)
+            | (tls != null ? CLIENT_SSL : 0);
+        int seq = 1;
+        if (tls != null) {
+            // SSLRequest: the first 32 bytes of the handshake response, then TLS over the same socket.
+            ByteArrayOutputStream sslRequest = new ByteArrayOutputStream(32);
+            int4(sslRequest, caps);
+            int4(sslRequest, 16 * 1024 * 1024);
+            sslRequest.write(33);
+            sslRequest.write(new byte[23], 0, 23);
+            writePacket(seq++, sslRequest.toByteArray());
+            SSLSocket ssl = (SSLSocket) tls.createSocket(socket, host, port, true);
+            SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(params);
+            ssl.startHandshake();
+            socket = ssl;
+            in = new BufferedInputStream(ssl.getInputStream(), 8192);
+            out = ssl.getOutputStream();
+        }
         ByteArrayOutputStream r = new ByteArrayOutputStream(128);
         int4(r, caps);
         int4(r, 16 * 1024 * 1024);
@@ -99,7 +133,7 @@ final class MiniMysql implements AutoCloseable {
         }
         r.writeBytes("mysql_native_password".getBytes(StandardCharsets.US_ASCII));
         r.write(0);
-        writePacket(1, r.toByteArray());
+        writePacket(seq++, r.toByteArray());
 
         byte[] reply = readPacket();
         if ((reply[0] & 0xFF) == 0xFE) {
@@ -113,7 +147,7 @@ final class MiniMysql implements AutoCloseable {
                 throw new MysqlException("server asks for auth plugin " + plugin);
             }
             byte[] seed = Arrays.copyOfRange(reply, q + 1, q + 21);
-            writePacket(3, nativePassword(password, seed));
+            writePacket(seq + 1, nativePassword(password, seed));
             reply = readPacket();
         }
         if ((reply[0] & 0xFF) == 0xFF) {
