@@ -904,7 +904,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientStatement stmt = statements.remove(id);
         if (stmt != null && stmt.needsConnection() && held != null) {
             // Its cursor or long data lives on the held connection: close it there.
-            StatementCache.BackendStatement bs = held.statements().remove(statementKey(stmt.sql));
+            StatementCache.BackendStatement bs = held.statements().remove(stmt.key(expected.schema()));
             if (bs != null) {
                 held.closeStatement(bs.id());
                 held.flush();
@@ -1064,7 +1064,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             send(conn, null);
             return;
         }
-        String cacheKey = statementKey(stmt.sql);
+        String cacheKey = stmt.key(expected.schema());
         StatementCache.BackendStatement bs = conn.statements().get(cacheKey);
         if (bs != null) {
             send(conn, bs);
