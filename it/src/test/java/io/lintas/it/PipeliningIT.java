@@ -123,6 +123,34 @@ class PipeliningIT {
         }
     }
 
+    /**
+     * As above, but the rest of the next command comes only after the long one has ended: the client stalled
+     * for longer than net_read_timeout in total, yet only behind a running command. Its clock starts when that
+     * command ends, as MariaDB's would, whether Lintas kept reading the client meanwhile or not.
+     */
+    @Test
+    void aPartialCommandBehindALongQueryGetsItsTimeoutFromWhenTheQueryEnds() throws Exception {
+        try (RawClient c = RawClient.login(lintas.port(), "app", "app", "app")) {
+            byte[] second = comQuery("SELECT 'second', 2");
+            byte[] first = comQuery("SELECT SLEEP(" + 2 * NET_READ_TIMEOUT_MS / 1000.0 + ")");
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            batch.writeBytes(first);
+            batch.write(second, 0, 6);
+            c.writeRaw(batch.toByteArray());
+            RawClient.Outcome o = c.awaitOutcome(10_000); // the first result starts when SLEEP() is over
+            assertFalse(o.isErr(), "first command: " + o);
+            assertFalse(o.closed(), "first command: " + o);
+            for (int i = 0; i < 4; i++) {
+                c.readFrame();
+            }
+            Thread.sleep(NET_READ_TIMEOUT_MS / 2);
+            c.writeRaw(java.util.Arrays.copyOfRange(second, 6, second.length));
+            RawClient.Frame secondStart = c.readFrame();
+            assertFalse(secondStart.isErr(), "second command: " + secondStart);
+            assertEquals(2, secondStart.payload()[0], "second result has two columns");
+        }
+    }
+
     @Test
     void jdbcPipelinedBatchOfServerPreparedStatements() throws Exception {
         String table = Db.uniqueName("it_pipe");

@@ -149,7 +149,8 @@ public final class OkFrameLocator {
     }
 
     private static int eofStatus(Packet frame) {
-        ByteBuf p = frame.payload();
-        return p.readableBytes() >= 5 ? p.getUnsignedShortLE(3) : 0;
+        // Read in place: a payload() slice per result end is an allocation on every response.
+        ByteBuf c = frame.content();
+        return frame.payloadLength() >= 5 ? c.getUnsignedShortLE(c.readerIndex() + Packet.HEADER_SIZE + 3) : 0;
     }
 }

@@ -301,7 +301,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (evt instanceof IdleStateEvent) {
             // Reader idle for net_read_timeout: only a problem while the client owes us the rest of a packet,
             // and only while we read from it (a pause of our own is not the client stalling).
-            boolean midPacket = framer != null && framer.pendingBytes() > 0;
+            // Part of a pipelined command that waits behind a response is not a stall: MariaDB would not be
+            // reading it yet either (commandDone() restarts the clock).
+            boolean midPacket = framer != null && framer.pendingBytes() > 0 && !awaitingResponse;
             boolean reading = ctx.channel().config().isAutoRead();
             if (state == State.READY && reading && (midPacket || clientFrameContinues || uploadingInfile)) {
                 log.info("conn={} client={} user={} timed out in the middle of a packet, closing", connectionId, remote, username);
@@ -506,8 +508,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             credentials = verified;
             expected = new SessionState(db == null || db.isEmpty() ? null : db);
             state = State.CONNECTING;
-            ctx.channel().config().setAutoRead(false);
             openSession(replySeq, false);
+            if (state == State.CONNECTING) {
+                // The check needs a new connection or a round trip: read nothing meanwhile. A pooled connection
+                // in line with the session opened it above, sparing the pause and resume (two epoll_ctl calls).
+                ctx.channel().config().setAutoRead(false);
+            }
         });
     }
 
@@ -911,7 +917,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientStatement stmt = statements.remove(id);
         if (stmt != null && stmt.needsConnection() && held != null) {
             // Its cursor or long data lives on the held connection: close it there.
-            StatementCache.BackendStatement bs = held.statements().remove(statementKey(stmt.sql));
+            StatementCache.BackendStatement bs = held.statements().remove(stmt.key(expected.schema()));
             if (bs != null) {
                 held.closeStatement(bs.id());
                 held.flush();
@@ -944,8 +950,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         // Until the server answers, an error we make up must follow the client's last frame.
         lastSequenceToClient = frame.sequenceId();
         pendingFrame = frame;
-        updateClientAutoRead();
         acquire();
+        // After acquire(): a connection lent at once sends the command before we look, and reading then never
+        // pauses; one still on its way pauses it (the next command must not overtake this one).
+        updateClientAutoRead();
     }
 
     /** Finds the connection for the pending command: the held one, or one borrowed for the routed node. */
@@ -1070,7 +1078,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             send(conn, null);
             return;
         }
-        String cacheKey = statementKey(stmt.sql);
+        String cacheKey = stmt.key(expected.schema());
         StatementCache.BackendStatement bs = conn.statements().get(cacheKey);
         if (bs != null) {
             send(conn, bs);
@@ -1740,6 +1748,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void commandDone() {
         activity.idle();
+        if (framer != null && framer.pendingBytes() > 0) {
+            // The client began its next command during this one: its net_read_timeout starts now, as MariaDB's
+            // would (and as it did here when reading paused for every response).
+            IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
+            if (idle != null) {
+                idle.resetReadTimeout();
+            }
+        }
         awaitingResponse = false;
         drainQueue();
         updateClientAutoRead();
@@ -1781,8 +1797,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         boolean acquiring = pendingFrame != null;
-        boolean wantsClientBytes = clientFrameContinues || uploadingInfile
-            || (!awaitingResponse && !acquiring && queued.isEmpty());
+        // Reading stays on while a response is awaited: pausing and resuming cost two epoll_ctl calls per
+        // command. A command the client pipelines meanwhile is queued, and enqueue() pauses reading then, so
+        // memory stays bounded as before.
+        boolean wantsClientBytes = clientFrameContinues || uploadingInfile || queued.isEmpty();
         boolean backendWritable = current == null || !current.isUsable() || current.isWritable();
         boolean read = wantsClientBytes && backendWritable && !(acquiring && !clientFrameContinues);
         if (read && !ctx.channel().config().isAutoRead()) {

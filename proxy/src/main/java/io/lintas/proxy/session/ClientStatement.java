@@ -2,6 +2,8 @@ package io.lintas.proxy.session;
 
 import io.lintas.router.Classification;
 
+import java.util.Objects;
+
 /**
  * A statement a client prepared, under the id Lintas gave it. The server-side statement lives on whichever
  * backend connection runs it (prepared there on first use, by SQL text); this keeps what is needed to do that
@@ -20,6 +22,9 @@ final class ClientStatement {
     boolean cursorOpen;
     /** COM_STMT_SEND_LONG_DATA sent data for the next execute to the held connection. */
     boolean longDataPending;
+    /** The backend cache key and the schema it was made for: an execute reuses it (no new string to hash). */
+    private String key;
+    private String keySchema;
 
     ClientStatement(int id, String sql, Classification classification, int parameters, int columns,
                     boolean usesLastInsertId) {
@@ -29,6 +34,15 @@ final class ClientStatement {
         this.parameters = parameters;
         this.columns = columns;
         this.usesLastInsertId = usesLastInsertId;
+    }
+
+    /** The key of this statement in a connection's statement cache while the session's schema is {@code schema}. */
+    String key(String schema) {
+        if (key == null || !Objects.equals(schema, keySchema)) {
+            key = schema == null ? sql : schema + '\u0000' + sql;
+            keySchema = schema;
+        }
+        return key;
     }
 
     /** True while this statement needs the connection it ran on. */

@@ -24,6 +24,8 @@ public final class ClientTrafficHandler extends ChannelDuplexHandler {
     /** Bytes of an ERR packet's code still to come in the next write (its header came in this one). */
     private int errNeeded;
     private int errCode;
+    /** Bytes written since the last flush: counted once per flush, not per frame (a result has several). */
+    private long unflushedOut;
 
     /** Counts the traffic of {@code session}'s channel. */
     public ClientTrafficHandler(DataPathMetrics metrics, ClientSession session) {
@@ -41,6 +43,7 @@ public final class ClientTrafficHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        recordBytesOut();
         if (counted) {
             counted = false;
             metrics.clientDisconnected();
@@ -59,10 +62,23 @@ public final class ClientTrafficHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof ByteBuf b) {
-            metrics.bytesOut(b.readableBytes());
+            unflushedOut += b.readableBytes();
             scan(b);
         }
         super.write(ctx, msg, promise);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) throws Exception {
+        recordBytesOut();
+        super.flush(ctx);
+    }
+
+    private void recordBytesOut() {
+        if (unflushedOut > 0) {
+            metrics.bytesOut(unflushedOut);
+            unflushedOut = 0;
+        }
     }
 
     /** Walks the frames in {@code b} (which may start or end in the middle of one) and counts ERR packets. */
