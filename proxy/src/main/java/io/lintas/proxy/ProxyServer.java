@@ -152,6 +152,12 @@ public final class ProxyServer implements AutoCloseable {
         }
         learnServerIdentity();
         LintasConfig.ProxySettings p = config.proxy();
+        if (p.idleTimeoutMs() > 0) {
+            // One sweep over the sessions a second (finer for short timeouts), instead of a timer per command.
+            long every = Math.max(100, Math.min(1000, p.idleTimeoutMs() / 10));
+            long idleNanos = TimeUnit.MILLISECONDS.toNanos(p.idleTimeoutMs());
+            ioGroup.next().scheduleAtFixedRate(() -> context.closeIdleSessions(idleNanos), every, every, TimeUnit.MILLISECONDS);
+        }
         Class<? extends ServerChannel> tcp = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Channel ch = bootstrap(tcp).bind(new InetSocketAddress(p.address(), p.port())).sync().channel();
         listeners.add(ch);

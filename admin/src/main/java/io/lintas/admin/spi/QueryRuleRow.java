@@ -11,8 +11,16 @@ package io.lintas.admin.spi;
  * @param reModifiers ProxySQL's regex flags, e.g. {@code CASELESS}
  * @param destinationHostgroup hostgroup to route to, or null to leave routing alone
  * @param errorMsg    when set, the statement is refused with this message
+ * @param timeout     milliseconds after which a matching statement is interrupted on its node, or null
  */
 public record QueryRuleRow(int ruleId, boolean active, String username, String schemaname, String digest,
                            String matchDigest, String matchPattern, boolean negateMatchPattern, String reModifiers,
-                           Integer destinationHostgroup, String errorMsg, boolean apply, String comment) {
+                           Integer destinationHostgroup, String errorMsg, boolean apply, String comment, Integer timeout) {
+    /** A row without a statement timeout. */
+    public QueryRuleRow(int ruleId, boolean active, String username, String schemaname, String digest,
+                        String matchDigest, String matchPattern, boolean negateMatchPattern, String reModifiers,
+                        Integer destinationHostgroup, String errorMsg, boolean apply, String comment) {
+        this(ruleId, active, username, schemaname, digest, matchDigest, matchPattern, negateMatchPattern, reModifiers,
+            destinationHostgroup, errorMsg, apply, comment, null);
+    }
 }

@@ -40,7 +40,7 @@ final class ConfigTables {
         "use_ssl", 0, "schema_locked", 0, "fast_forward", 0, "backend", 1, "frontend", 1, "attributes", "");
     /** Query-rule columns Lintas does not act on; null means the column must be NULL. */
     private static final List<String> UNSUPPORTED_RULE_COLUMNS = List.of("client_addr", "proxy_addr", "proxy_port",
-        "flagOUT", "replace_pattern", "cache_ttl", "cache_empty_result", "cache_timeout", "reconnect", "timeout",
+        "flagOUT", "replace_pattern", "cache_ttl", "cache_empty_result", "cache_timeout", "reconnect",
         "retries", "delay", "next_query_flagIN", "mirror_flagOUT", "mirror_hostgroup", "OK_msg", "sticky_conn",
         "multiplex", "gtid_from_hostgroup", "log");
 
@@ -215,10 +215,12 @@ final class ConfigTables {
                 }
                 int dest = rs.getInt("destination_hostgroup");
                 Integer destination = rs.wasNull() ? null : dest;
+                int timeoutMs = rs.getInt("timeout");
+                Integer timeout = rs.wasNull() ? null : timeoutMs;
                 rows.add(new QueryRuleRow(rs.getInt("rule_id"), rs.getInt("active") == 1, rs.getString("username"),
                     rs.getString("schemaname"), rs.getString("digest"), rs.getString("match_digest"),
                     rs.getString("match_pattern"), rs.getInt("negate_match_pattern") == 1, rs.getString("re_modifiers"),
-                    destination, rs.getString("error_msg"), rs.getInt("apply") == 1, rs.getString("comment")));
+                    destination, rs.getString("error_msg"), rs.getInt("apply") == 1, rs.getString("comment"), timeout));
             }
         }
         return rows;
@@ -229,7 +231,7 @@ final class ConfigTables {
         clear(c, table);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (rule_id, active, username, schemaname,"
                 + " digest, match_digest, match_pattern, negate_match_pattern, re_modifiers, destination_hostgroup, error_msg,"
-                + " apply, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " apply, comment, timeout) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (QueryRuleRow r : rows) {
                 ps.setInt(1, r.ruleId());
                 ps.setInt(2, r.active() ? 1 : 0);
@@ -248,6 +250,11 @@ final class ConfigTables {
                 ps.setString(11, r.errorMsg());
                 ps.setInt(12, r.apply() ? 1 : 0);
                 ps.setString(13, r.comment());
+                if (r.timeout() == null) {
+                    ps.setNull(14, Types.INTEGER);
+                } else {
+                    ps.setInt(14, r.timeout());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();

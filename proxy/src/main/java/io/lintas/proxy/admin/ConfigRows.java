@@ -81,7 +81,7 @@ final class ConfigRows {
         for (QueryRule q : c.queryRules().rules()) {
             rules.add(new QueryRuleRow(q.ruleId(), q.active(), q.username(), q.schemaname(), null, q.matchDigest(),
                 q.matchPattern(), q.negateMatchPattern(), "CASELESS", q.destinationHostgroup(), q.errorMsg(), q.apply(),
-                q.comment()));
+                q.comment(), q.timeout()));
         }
         List<VariableRow> variables = RuntimeVariables.rows(c);
         return new RuntimeConfigRows(servers, galera, users, rules, variables);
@@ -320,7 +320,7 @@ final class ConfigRows {
             rules.add(new QueryRule(q.ruleId(), q.active(), q.username(), q.schemaname(),
                 old == null ? 0 : old.flagIn(), old == null ? null : old.flagOut(), q.matchDigest(), q.matchPattern(),
                 q.negateMatchPattern(), old == null || !Objects.equals(old.matchPattern(), q.matchPattern()) ? null : old.replacePattern(),
-                hg, q.errorMsg(), q.apply(), q.comment()));
+                hg, q.errorMsg(), q.apply(), q.comment(), q.timeout()));
         }
         QueryRuleSet ruleSet = QueryRuleSet.EMPTY;
         if (rules.equals(base.queryRules().rules())) {

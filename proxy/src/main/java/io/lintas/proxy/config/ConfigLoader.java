@@ -103,7 +103,7 @@ public final class ConfigLoader {
 
     private LintasConfig validate(RawConfig raw, List<String> problems) {
         RawConfig.Proxy p = raw.proxy() != null ? raw.proxy()
-            : new RawConfig.Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null);
+            : new RawConfig.Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         String address = p.address() == null ? "127.0.0.1" : p.address();
         checkHost(problems, "proxy.address", address);
         int port = intIn(problems, "proxy.port", p.port(), 6033, 0, 65535);
@@ -115,6 +115,10 @@ public final class ConfigLoader {
         String version = p.serverVersion();
         int handshake = intIn(problems, "proxy.handshake_timeout_ms", p.handshakeTimeoutMs(), 10_000, 100, 3_600_000);
         int netRead = intIn(problems, "proxy.net_read_timeout_ms", p.netReadTimeoutMs(), 30_000, 100, 86_400_000);
+        int idle = intIn(problems, "proxy.idle_timeout_ms", p.idleTimeoutMs(), 0, 0, 604_800_000);
+        if (idle > 0 && idle < 1000) {
+            problems.add("bad value at 'proxy.idle_timeout_ms': '" + idle + "' (0 for never, or at least 1000)");
+        }
         long maxPacket = p.maxAllowedPacket() == null ? 64L * 1024 * 1024 : p.maxAllowedPacket();
         if (maxPacket < 1024 || maxPacket > MAX_PACKET_LIMIT) {
             problems.add("bad value at 'proxy.max_allowed_packet': '" + maxPacket + "' (must be 1024.." + MAX_PACKET_LIMIT + ")");
@@ -143,7 +147,7 @@ public final class ConfigLoader {
 
         return new LintasConfig(
             new LintasConfig.ProxySettings(address, port, unixSocket, version, handshake, netRead, maxPacket, ioThreads,
-                security),
+                security, idle),
             users, List.copyOf(nodes.values()), writerOrder, readers,
             new LintasConfig.BackendSettings(connectTimeout, maxStatements, backendTls), pool, routing, rules, monitor, admin, metrics);
     }
@@ -285,7 +289,7 @@ public final class ConfigLoader {
             rules.add(new QueryRule(r.ruleId(), r.active() == null || r.active(), r.username(), r.schemaname(),
                 r.flagIn() == null ? 0 : r.flagIn(), r.flagOut(), r.matchDigest(), r.matchPattern(),
                 r.negateMatchPattern() != null && r.negateMatchPattern(), r.replacePattern(), hg, r.errorMsg(),
-                r.apply() != null && r.apply(), r.comment()));
+                r.apply() != null && r.apply(), r.comment(), r.timeout()));
         }
         try {
             return QueryRuleSet.compile(rules);

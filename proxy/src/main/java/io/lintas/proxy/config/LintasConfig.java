@@ -57,10 +57,21 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
     /** Whether the Galera monitor runs, and its settings (null when disabled). */
     public record MonitorConfig(boolean enabled, MonitorSettings settings) {}
 
-    /** The client-facing listener and protocol limits; {@code serverVersion} is null unless configured. */
+    /**
+     * The client-facing listener and protocol limits; {@code serverVersion} is null unless configured.
+     *
+     * @param idleTimeoutMs a session that runs no command for this long is closed, 0 for never
+     */
     public record ProxySettings(String address, int port, String unixSocket, String serverVersion,
                                 int handshakeTimeoutMs, int netReadTimeoutMs, long maxAllowedPacket, int ioThreads,
-                                SecuritySettings security) {
+                                SecuritySettings security, int idleTimeoutMs) {
+        /** Settings without an idle timeout. */
+        public ProxySettings(String address, int port, String unixSocket, String serverVersion, int handshakeTimeoutMs,
+                             int netReadTimeoutMs, long maxAllowedPacket, int ioThreads, SecuritySettings security) {
+            this(address, port, unixSocket, serverVersion, handshakeTimeoutMs, netReadTimeoutMs, maxAllowedPacket,
+                ioThreads, security, 0);
+        }
+
         /** Settings without client security: plain, mysql_native_password, no limits, no throttle (tests). */
         public ProxySettings(String address, int port, String unixSocket, String serverVersion, int handshakeTimeoutMs,
                              int netReadTimeoutMs, long maxAllowedPacket, int ioThreads) {

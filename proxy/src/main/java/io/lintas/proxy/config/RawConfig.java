@@ -41,6 +41,7 @@ record RawConfig(
         @JsonProperty("server_version") String serverVersion,
         @JsonProperty("handshake_timeout_ms") Integer handshakeTimeoutMs,
         @JsonProperty("net_read_timeout_ms") Integer netReadTimeoutMs,
+        @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs,
         @JsonProperty("max_allowed_packet") Long maxAllowedPacket,
         @JsonProperty("io_threads") Integer ioThreads,
         // security (client TLS, auth plugin, limits)
@@ -92,7 +93,8 @@ record RawConfig(
         @JsonProperty("destination_hostgroup") Integer destinationHostgroup,
         @JsonProperty("error_msg") String errorMsg,
         @JsonProperty("apply") Boolean apply,
-        @JsonProperty("comment") String comment) {}
+        @JsonProperty("comment") String comment,
+        @JsonProperty("timeout") Integer timeout) {}
 
     record Routing(
         @JsonProperty("writer_hostgroup") Integer writerHostgroup,

@@ -152,6 +152,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private BackendConnection current;
     private volatile BackendNode runningNode;
     private volatile long runningThread = -1;
+    /** The statement timeout a query rule set for the running command (0: none), and its timer once armed. */
+    private int cmdTimeoutMs;
+    private ScheduledFuture<?> cmdTimer;
     private int cmdType = -1;
     private Classification cmdClass;
     private boolean cmdRead;
@@ -772,6 +775,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         lastInsertIdSeen = 0;
         cmdOption = -1;
         cmdErrored = false;
+        cancelStatementTimer(); // a timer left by a command that ended on an error path
+        cmdTimeoutMs = 0;
         cmdStartNanos = System.nanoTime();
         cmdDeadlineNanos = cmdStartNanos + TimeUnit.MILLISECONDS.toNanos(context.routing().failoverWaitMs());
     }
@@ -803,6 +808,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 c = context.classifier().classify(sql);
             }
             classify(c);
+            if (outcome.timeoutMs() != null) {
+                cmdTimeoutMs = outcome.timeoutMs();
+            }
             Integer hg = outcome.destinationHostgroup();
             if (hg != null && held == null) {
                 // The operator's rule decides, unless the session's state ties it to its connection.
@@ -1054,6 +1062,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         current = conn;
         runningNode = conn.node();
         runningThread = conn.serverThreadId();
+        if (cmdTimeoutMs > 0 && cmdTimer == null) {
+            // The clock runs from the first send; a read retried on another node keeps it.
+            cmdTimer = ctx.executor().schedule(this::statementTimedOut, cmdTimeoutMs, TimeUnit.MILLISECONDS);
+        }
         Map<String, String> extra = cmdCausal && !prefixable() ? CAUSAL_READ : null;
         Future<Void> sync = SessionSync.syncIfNeeded(conn, expected, extra, cmdUsesLastInsertId, syncTimeoutMs());
         if (sync == null) {
@@ -1158,8 +1170,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /**
+     * A query rule's timeout expired with the statement still running: interrupt it on its node (KILL QUERY from
+     * a pooled connection); the client gets the node's answer, ERR 1317 "Query execution was interrupted".
+     */
+    private void statementTimedOut() {
+        cmdTimer = null;
+        BackendNode node = runningNode;
+        long thread = runningThread;
+        if (state == State.CLOSED || current == null || node == null || thread < 0) {
+            return;
+        }
+        log.info("conn={} client={} user={} statement ran over its query rule timeout of {} ms on {}, interrupting it",
+            connectionId, remote, username, cmdTimeoutMs, node.name());
+        current.markDirty();
+        AdminKill.killQuery(context, connectionId, key(node), ctx.channel().eventLoop(), thread, syncTimeoutMs());
+    }
+
+    private void cancelStatementTimer() {
+        ScheduledFuture<?> t = cmdTimer;
+        if (t != null) {
+            cmdTimer = null;
+            t.cancel(false);
+        }
+    }
+
     /** The command on {@code conn} is over: keep the connection if the session's state needs it, else return it. */
     private void commandFinishedOn(BackendConnection conn) {
+        cancelStatementTimer();
         current = null;
         runningNode = null;
         runningThread = -1;
@@ -1720,6 +1758,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return runningNode;
     }
 
+    /**
+     * Closes this session when it has run no command for {@code idleNanos} ({@code proxy.idle_timeout_ms}), as
+     * MariaDB's wait_timeout does: no error, the connection just ends; thread-safe.
+     */
+    void closeIfIdle(long idleNanos) {
+        if (!activity.idleFor(idleNanos)) {
+            return;
+        }
+        ctx.executor().execute(() -> {
+            if (state == State.READY && !awaitingResponse && queued.isEmpty() && activity.idleFor(idleNanos)) {
+                log.info("conn={} client={} user={} idle for {} ms (proxy.idle_timeout_ms), closing", connectionId, remote,
+                    username, TimeUnit.NANOSECONDS.toMillis(idleNanos));
+                closeSession();
+                ctx.close();
+            }
+        });
+    }
+
     /** KILL QUERY from the admin interface: interrupts the statement this session runs, on its node; thread-safe. */
     void killQueryFromAdmin() {
         ctx.executor().execute(() -> {
@@ -1934,6 +1990,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (state == State.CLOSED) {
             return;
         }
+        cancelStatementTimer();
         boolean midCommand = current != null && (current.inCommand() || clientFrameContinues || uploadingInfile);
         state = State.CLOSED;
         cancelHandshakeTimer();

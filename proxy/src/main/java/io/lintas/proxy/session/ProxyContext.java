@@ -268,6 +268,13 @@ public final class ProxyContext {
         sessions.remove(session.connectionId(), session);
     }
 
+    /** Closes every session that has run no command for {@code idleNanos}; see {@link ClientSession#closeIfIdle}. */
+    public void closeIdleSessions(long idleNanos) {
+        for (ClientSession s : sessions.values()) {
+            s.closeIfIdle(idleNanos);
+        }
+    }
+
     /** The open session with this connection id, or null. */
     ClientSession session(long connectionId) {
         return sessions.get(connectionId);

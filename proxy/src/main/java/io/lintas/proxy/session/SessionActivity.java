@@ -47,6 +47,11 @@ final class SessionActivity {
         info = sql;
     }
 
+    /** True when no command has run for {@code nanos} (a command Lintas answers itself, such as COM_PING, counts). */
+    boolean idleFor(long nanos) {
+        return command == IDLE && System.nanoTime() - startNanos >= nanos;
+    }
+
     /** The command is over. */
     void idle() {
         if (command != IDLE) {

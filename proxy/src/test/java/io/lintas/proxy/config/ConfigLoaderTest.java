@@ -274,6 +274,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void idleAndStatementTimeouts() throws Exception {
+        assertEquals(0, loader.parse("t", USERS + NODES).proxy().idleTimeoutMs(), "off by default");
+        LintasConfig c = loader.parse("t", USERS + NODES + """
+            proxy:
+              idle_timeout_ms: 28800000
+            query_rules:
+              - {rule_id: 1, match_digest: "^SELECT", timeout: 2500}
+            """);
+        assertEquals(28_800_000, c.proxy().idleTimeoutMs());
+        assertEquals(2500, c.queryRules().evaluate("app", null, "SELECT 1", "SELECT ?").timeoutMs());
+        assertTrue(problems(USERS + NODES + "proxy:\n  idle_timeout_ms: 50\n").contains("'proxy.idle_timeout_ms': '50'"));
+        assertTrue(problems(USERS + NODES + "query_rules:\n  - {rule_id: 1, match_digest: x, timeout: -1}\n")
+            .contains("timeout must be positive"));
+    }
+
+    @Test
     void clearPasswordsGiveCachingSha2SecretsForBackends() throws Exception {
         LintasConfig clear = loader.parse("t", USERS + NODES);
         assertNotNull(clear.users().get(0).backendSha2());

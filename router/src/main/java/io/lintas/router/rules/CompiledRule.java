@@ -19,6 +19,7 @@ final class CompiledRule {
     final Replacement replacement;
     final Integer destinationHostgroup;
     final String errorMsg;
+    final Integer timeout;
     final boolean apply;
     /** Incremented on every match, even when a later rule decides; as in ProxySQL's stats_mysql_query_rules. */
     final LongAdder hits = new LongAdder();
@@ -36,6 +37,7 @@ final class CompiledRule {
         this.replacement = replacement;
         this.destinationHostgroup = rule.destinationHostgroup();
         this.errorMsg = rule.errorMsg();
+        this.timeout = rule.timeout();
         this.apply = rule.apply();
     }
 

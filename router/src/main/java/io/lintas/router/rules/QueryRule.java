@@ -18,8 +18,18 @@ package io.lintas.router.rules;
  * @param errorMsg             on a match the client gets this error and nothing runs
  * @param apply                on a match no further rule is evaluated
  * @param comment              free text
+ * @param timeout              on a match, a statement still running after this many milliseconds is interrupted on
+ *                             its node (KILL QUERY)
  */
 public record QueryRule(int ruleId, boolean active, String username, String schemaname, int flagIn, Integer flagOut,
                         String matchDigest, String matchPattern, boolean negateMatchPattern, String replacePattern,
-                        Integer destinationHostgroup, String errorMsg, boolean apply, String comment) {
+                        Integer destinationHostgroup, String errorMsg, boolean apply, String comment, Integer timeout) {
+
+    /** A rule without a statement timeout. */
+    public QueryRule(int ruleId, boolean active, String username, String schemaname, int flagIn, Integer flagOut,
+                     String matchDigest, String matchPattern, boolean negateMatchPattern, String replacePattern,
+                     Integer destinationHostgroup, String errorMsg, boolean apply, String comment) {
+        this(ruleId, active, username, schemaname, flagIn, flagOut, matchDigest, matchPattern, negateMatchPattern,
+            replacePattern, destinationHostgroup, errorMsg, apply, comment, null);
+    }
 }

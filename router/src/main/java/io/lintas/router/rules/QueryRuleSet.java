@@ -116,6 +116,9 @@ public final class QueryRuleSet {
         if (r.destinationHostgroup() != null && r.destinationHostgroup() < 0) {
             problems.add(at + "destination_hostgroup must not be negative (" + r.destinationHostgroup() + ")");
         }
+        if (r.timeout() != null && r.timeout() <= 0) {
+            problems.add(at + "timeout must be positive milliseconds (" + r.timeout() + "); leave it out for no limit");
+        }
         if (r.errorMsg() != null && r.errorMsg().isEmpty()) {
             problems.add(at + "error_msg is empty (leave it unset to let the query run)");
         }
@@ -169,6 +172,7 @@ public final class QueryRuleSet {
         int last = -1;
         Integer hostgroup = null;
         String error = null;
+        Integer timeout = null;
         for (int i = 0; i < rs.length; i++) {
             CompiledRule r = rs[i];
             if (r.flagIn != flag
@@ -194,6 +198,9 @@ public final class QueryRuleSet {
             if (r.errorMsg != null) {
                 error = r.errorMsg;
             }
+            if (r.timeout != null) {
+                timeout = r.timeout;
+            }
             if (r.replacement != null) {
                 text = r.replacement.apply(qm, text); // qm holds the first match: negate is excluded by compile
             }
@@ -208,7 +215,7 @@ public final class QueryRuleSet {
         if (last < 0) {
             return RuleOutcome.NONE;
         }
-        return new RuleOutcome(last, hostgroup, error, text.equals(original) ? null : text);
+        return new RuleOutcome(last, hostgroup, error, text.equals(original) ? null : text, timeout);
     }
 
     /**

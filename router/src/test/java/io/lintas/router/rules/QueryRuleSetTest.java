@@ -38,6 +38,7 @@ class QueryRuleSetTest {
         Integer hg;
         String error;
         boolean apply;
+        Integer timeout;
 
         R(int id) {
             this.id = id;
@@ -55,10 +56,11 @@ class QueryRuleSetTest {
         R hg(int h) { hg = h; return this; }
         R error(String e) { error = e; return this; }
         R apply() { apply = true; return this; }
+        R timeout(int ms) { timeout = ms; return this; }
 
         QueryRule build() {
             return new QueryRule(id, active, user, schema, flagIn, flagOut, digest, pattern, negate, replace, hg, error,
-                    apply, "rule " + id);
+                    apply, "rule " + id, timeout);
         }
     }
 
@@ -233,6 +235,16 @@ class QueryRuleSetTest {
                 new R(3).digest("FROM a\\b").error("digest unchanged"));
         RuleOutcome o = s.evaluate("u", "s", "SELECT 1 FROM a", "SELECT ? FROM a");
         assertEquals(new RuleOutcome(3, 42, "digest unchanged", "SELECT 1 FROM b"), o);
+    }
+
+    @Test
+    void theLastMatchingRuleWithATimeoutSetsIt() {
+        QueryRuleSet s = set(new R(1).pattern("^SELECT").timeout(5000), new R(2).pattern("FROM report").timeout(60_000),
+                new R(3).pattern("FROM t\\b").hg(20));
+        assertEquals(60_000, eval(s, "SELECT * FROM report").timeoutMs());
+        assertEquals(5000, eval(s, "SELECT * FROM t").timeoutMs());
+        assertNull(eval(s, "UPDATE t SET a = 1").timeoutMs());
+        assertTrue(problems(new R(1).pattern("x").timeout(0)).get(0).contains("timeout must be positive"));
     }
 
     @Test
