@@ -186,6 +186,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private int lastSequenceToClient;
     private long lastInsertIdSeen;
 
+    // Relayed frames not yet written: adjacent frames of one backend read, written as one slice of that read's
+    // buffer (one pipeline pass, outbound entry and iovec instead of one per frame). Bounded by one read.
+    /** The run's first frame (retained; keeps the source's memory alive), or null when no run is pending. */
+    private ByteBuf runFirst;
+    /** The buffer the run's frames were sliced from, or null when the run cannot grow (a rewritten frame). */
+    private ByteBuf runSource;
+    private int runStart;
+    private int runEnd;
+
     /** A session on a freshly accepted client channel. */
     public ClientSession(ProxyContext context) {
         this.context = context;
@@ -281,6 +290,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        writeRun();
         if (current != null && current.isUsable()) {
             current.flush();
         }
@@ -316,6 +326,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        discardRun();
         context.unregister(this);
         closeSession();
         if (permit != null) {
@@ -615,6 +626,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         state = State.READY;
         log.debug("conn={} client={} user={} {}", connectionId, remote, username, changeUser ? "changed user" : "logged in");
+        writeRun();
         ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), replySeq, clientCapabilities));
         awaitingResponse = false;
         drainQueue();
@@ -706,6 +718,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             case Command.COM_PING -> {
                 ReferenceCountUtil.release(frame);
+                writeRun();
                 ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             }
             case Command.COM_CHANGE_USER -> {
@@ -718,6 +731,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             case Command.COM_RESET_CONNECTION -> {
                 ReferenceCountUtil.release(frame);
                 resetSession();
+                writeRun();
                 ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             }
             case Command.COM_BINLOG_DUMP, Command.COM_BINLOG_DUMP_GTID, Command.COM_REGISTER_SLAVE,
@@ -904,6 +918,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (held == null || !stmt.needsConnection()) {
             // Nothing of this statement lives on a connection: nothing to reset.
             ReferenceCountUtil.release(frame);
+            writeRun();
             ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             return;
         }
@@ -1304,11 +1319,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 lastInsertIdSeen = lastInsertId(frame);
             }
         }
-        ctx.write(frame.content(), ctx.voidPromise());
+        relay(frame);
         switch (event) {
             case COMPLETE -> {
                 awaitingResponse = false;
                 // The connection may go back to the pool now, and its read-complete event with it: flush here.
+                writeRun();
                 ctx.flush();
                 commandCompleted();
                 if (!clientFrameContinues) {
@@ -1318,10 +1334,56 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             case LOCAL_INFILE_REQUEST -> {
                 uploadingInfile = true;
                 infileFrameContinues = false;
+                writeRun();
                 ctx.flush();
                 updateClientAutoRead();
             }
             case CONTINUE -> { }
+        }
+    }
+
+    /** Adds a response frame to the pending run, or writes the run and starts a new one with it. */
+    private void relay(Packet frame) {
+        ByteBuf content = frame.content();
+        ByteBuf source = frame.source();
+        int size = content.readableBytes();
+        // Only a frame still exactly as framed (not rewritten, nothing consumed) can be cut from its source.
+        boolean sliced = source != null && size == Packet.HEADER_SIZE + frame.payloadLength();
+        if (runFirst != null) {
+            if (sliced && source == runSource && frame.sourceIndex() == runEnd) {
+                runEnd += size;
+                content.release(); // its bytes stay alive through runFirst, which shares the source
+                return;
+            }
+            writeRun();
+        }
+        runFirst = content;
+        runSource = sliced ? source : null;
+        runStart = frame.sourceIndex();
+        runEnd = runStart + size;
+    }
+
+    /** Writes the pending run of relayed frames (not flushed); must precede any other write to the client. */
+    private void writeRun() {
+        ByteBuf first = runFirst;
+        if (first == null) {
+            return;
+        }
+        runFirst = null;
+        ByteBuf out = first;
+        if (runSource != null && runEnd - runStart > first.readableBytes()) {
+            out = runSource.retainedSlice(runStart, runEnd - runStart);
+            first.release();
+        }
+        runSource = null;
+        ctx.write(out, ctx.voidPromise());
+    }
+
+    private void discardRun() {
+        if (runFirst != null) {
+            runFirst.release();
+            runFirst = null;
+            runSource = null;
         }
     }
 
@@ -1445,6 +1507,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void releaseToPool(BackendConnection conn) {
+        writeRun();
         conn.detach();
         conn.setAutoRead(true);
         context.pool().release(conn);
@@ -1480,6 +1543,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void onReadComplete() {
+        writeRun();
         ctx.flush();
     }
 
@@ -1678,6 +1742,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             log.info("conn={} user={} killed connection {}", connectionId, username, kill.id());
             target.killedFromElsewhere();
+            writeRun();
             ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             return;
         }
@@ -1685,6 +1750,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         long thread = target.runningThread;
         if (node == null || thread < 0 || target == this) {
             // Nothing is running there: nothing to interrupt.
+            writeRun();
             ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             return;
         }
@@ -1913,6 +1979,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void sendError(ErrPacket err, int seq) {
+        writeRun();
         ctx.writeAndFlush(err.toFrame(ctx.alloc(), seq & 0xFF, clientCapabilities));
     }
 
@@ -1925,6 +1992,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         closeSession();
+        writeRun();
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(err.toFrame(ctx.alloc(), seq & 0xFF, clientCapabilities)).addListener(ChannelFutureListener.CLOSE);
         }
