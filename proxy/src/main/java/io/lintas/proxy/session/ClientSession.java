@@ -1466,12 +1466,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             && cmdType != Command.COM_STMT_FETCH && cmdType != Command.COM_STMT_RESET) {
             writeEpoch++;
         }
+        // The connection took the clock when the response completed: one timestamp pair per command.
+        long nanos = conn.lastActivityNanos() - cmdStartNanos;
         if (cmdClass != null && cmdClass.digestId() != 0) {
             int hostgroup = cmdOnReader ? context.routing().readerHostgroup() : context.routing().writerHostgroup();
             context.digests().record(cmdClass.digestId(), cmdClass.digestText(), hostgroup, username, expected.schema(),
-                (System.nanoTime() - cmdStartNanos) / 1000);
+                nanos / 1000);
         }
-        context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, cmdStartNanos);
+        context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, nanos);
         if (released) {
             current = null;
             runningNode = null;
