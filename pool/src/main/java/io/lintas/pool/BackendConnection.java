@@ -99,6 +99,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         + "session_track_schema=1, session_track_state_change=1";
 
     private final TrafficMeter meter;
+    /** Bytes read since the last read-complete: the meter is told once per read batch, not per frame. */
+    private long unmeteredIn;
     private final long createdNanos = System.nanoTime();
     private long lastActivityNanos = createdNanos;
     private boolean dirty;
@@ -646,7 +648,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Packet frame = (Packet) msg;
-        meter.bytesReceived(frame.content().readableBytes());
+        unmeteredIn += frame.content().readableBytes();
+        if (unmeteredIn >= Integer.MAX_VALUE / 2) {
+            meterIn();
+        }
         try {
             switch (phase) {
                 case GREETING:
@@ -724,9 +729,17 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        meterIn();
         ResponseSink s = sink;
         if (s != null) {
             s.onReadComplete();
+        }
+    }
+
+    private void meterIn() {
+        if (unmeteredIn > 0) {
+            meter.bytesReceived((int) unmeteredIn);
+            unmeteredIn = 0;
         }
     }
 
@@ -740,6 +753,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        meterIn();
         fail(new IOException("connection to " + node + " closed"));
     }
 
