@@ -1344,6 +1344,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** Adds a response frame to the pending run, or writes the run and starts a new one with it. */
     private void relay(Packet frame) {
+        if (state == State.CLOSED) {
+            // Nothing would write a run started now (channelInactive discards what is pending).
+            frame.release();
+            return;
+        }
         ByteBuf content = frame.content();
         ByteBuf source = frame.source();
         int size = content.readableBytes();
