@@ -99,7 +99,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         + "session_track_schema=1, session_track_state_change=1";
 
     private final TrafficMeter meter;
-    /** Bytes read since the last read-complete: the meter is told once per read batch, not per frame. */
+    /** Bytes read and not yet counted: the meter is told once per response or read batch, not per frame. */
     private long unmeteredIn;
     private final long createdNanos = System.nanoTime();
     private long lastActivityNanos = createdNanos;
@@ -714,6 +714,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             statusFlags = tracker.statusFlags();
             lastActivityNanos = System.nanoTime();
             meter.answered(lastActivityNanos);
+            meterIn(); // a finished response is fully counted by the time anyone hears of it
         }
         ResponseSink s = sink;
         if (!changes.isEmpty()) {
