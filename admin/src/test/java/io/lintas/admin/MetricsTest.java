@@ -61,6 +61,46 @@ class MetricsTest {
     }
 
     @Test
+    void statementDurationsAreExposedAsAMicrometerTimerWithTheSameBucketsWouldBe() {
+        // The histogram is recorded without a Timer (cost); its exposition must stay what the Timer gave.
+        LintasMetrics metrics = new LintasMetrics();
+        NodeMeters n1 = metrics.forNode("node1");
+        metrics.forNode("node2");
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry reference =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        java.util.function.Function<String, io.micrometer.core.instrument.Timer> timer = node ->
+            io.micrometer.core.instrument.Timer.builder("lintas.statement.duration")
+                .description("Time from sending a statement to a node until its response ended")
+                .tags("node", node)
+                .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5),
+                    java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5))
+                .register(reference);
+        io.micrometer.core.instrument.Timer t1 = timer.apply("node1");
+        timer.apply("node2");
+        long[] samples = {0, 1, 999_999, 1_000_000, 1_000_001, 5_000_000, 123_456_789, 1_000_000_000, 7_000_000_000L, -5};
+        for (long nanos : samples) {
+            n1.recordLatency(nanos);
+            t1.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        assertEquals(durationLines(reference.scrape()), durationLines(metrics.scrape()));
+        metrics.removeNode("node2");
+        assertFalse(metrics.scrape().contains("node=\"node2\""));
+        metrics.removeNode("node1");
+        assertEquals("", durationLines(metrics.scrape()));
+    }
+
+    private static String durationLines(String scrape) {
+        StringBuilder out = new StringBuilder();
+        for (String line : scrape.split("\n")) {
+            if (line.contains("lintas_statement_duration_seconds")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
     void endpointServesParsableTextAndCountersMove() throws Exception {
         LintasMetrics metrics = new LintasMetrics();
         NodeMeters node3 = metrics.forNode("node3");

@@ -99,6 +99,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         + "session_track_schema=1, session_track_state_change=1";
 
     private final TrafficMeter meter;
+    /** Bytes read and not yet counted: the meter is told once per response or read batch, not per frame. */
+    private long unmeteredIn;
     private final long createdNanos = System.nanoTime();
     private long lastActivityNanos = createdNanos;
     private boolean dirty;
@@ -646,7 +648,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Packet frame = (Packet) msg;
-        meter.bytesReceived(frame.content().readableBytes());
+        unmeteredIn += frame.content().readableBytes();
+        if (unmeteredIn >= Integer.MAX_VALUE / 2) {
+            meterIn();
+        }
         try {
             switch (phase) {
                 case GREETING:
@@ -709,6 +714,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             statusFlags = tracker.statusFlags();
             lastActivityNanos = System.nanoTime();
             meter.answered(lastActivityNanos);
+            meterIn(); // a finished response is fully counted by the time anyone hears of it
         }
         ResponseSink s = sink;
         if (!changes.isEmpty()) {
@@ -724,9 +730,17 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        meterIn();
         ResponseSink s = sink;
         if (s != null) {
             s.onReadComplete();
+        }
+    }
+
+    private void meterIn() {
+        if (unmeteredIn > 0) {
+            meter.bytesReceived((int) unmeteredIn);
+            unmeteredIn = 0;
         }
     }
 
@@ -740,6 +754,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        meterIn();
         fail(new IOException("connection to " + node + " closed"));
     }
 

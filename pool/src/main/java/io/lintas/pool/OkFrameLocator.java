@@ -77,7 +77,9 @@ public final class OkFrameLocator {
                         return false;
                     default:
                         try {
-                            columnsLeft = LengthEncoded.readInt(frame.payload());
+                            ByteBuf c = frame.content();
+                            int at = c.readerIndex() + Packet.HEADER_SIZE;
+                            columnsLeft = LengthEncoded.getInt(c, at, at + frame.payloadLength());
                         } catch (RuntimeException e) {
                             columnsLeft = 0;
                         }
@@ -140,12 +142,13 @@ public final class OkFrameLocator {
 
     /** Status flags of an OK (header, two length-encoded ints, status); 0 when truncated. */
     static int okStatus(Packet frame) {
-        ByteBuf p = frame.payload();
-        int n = p.readableBytes();
-        int idx = 1;
-        idx += LengthEncoded.sizeAt(p, idx);
-        idx += LengthEncoded.sizeAt(p, idx);
-        return idx + 2 <= n ? p.getUnsignedShortLE(idx) : 0;
+        ByteBuf c = frame.content();
+        int base = c.readerIndex() + Packet.HEADER_SIZE;
+        int end = base + frame.payloadLength();
+        int idx = base + 1;
+        idx += idx >= end ? 0 : LengthEncoded.sizeAt(c, idx);
+        idx += idx >= end ? 0 : LengthEncoded.sizeAt(c, idx);
+        return idx + 2 <= end ? c.getUnsignedShortLE(idx) : 0;
     }
 
     private static int eofStatus(Packet frame) {

@@ -26,7 +26,7 @@ public interface TrafficMeter {
     /** Frame bytes (headers included) written to the server. */
     void bytesSent(int bytes);
 
-    /** Frame bytes (headers included) read from the server. */
+    /** Frame bytes (headers included) read from the server; reported once per read batch. */
     void bytesReceived(int bytes);
 
     /**

@@ -3,6 +3,7 @@ package io.lintas.proxy;
 import io.lintas.proxy.config.ConfigException;
 import io.lintas.proxy.config.ConfigLoader;
 import io.lintas.proxy.config.LintasConfig;
+import io.netty.util.ResourceLeakDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,10 @@ public final class Main {
 
     /** Runs the proxy until SIGTERM/SIGINT; exits non-zero on a config or startup error. */
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            // Netty's default (SIMPLE) records a stack trace for 1 in 128 buffers: ~1 % of the relay's CPU in production.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         Path configFile = null;
         boolean checkOnly = false;
         for (int i = 0; i < args.length; i++) {

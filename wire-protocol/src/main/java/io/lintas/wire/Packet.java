@@ -15,13 +15,39 @@ public final class Packet extends DefaultByteBufHolder {
 
     private final int sequenceId;
     private final int payloadLength;
+    /** The buffer {@code frame} was sliced from, or null; not retained here (the frame's slice keeps it alive). */
+    private final ByteBuf source;
+    private final int sourceIndex;
 
     /** Wraps a complete frame (header included); takes ownership of {@code frame}. */
     public Packet(ByteBuf frame) {
+        this(frame, null, -1);
+    }
+
+    /**
+     * Wraps a frame that is a retained slice of {@code source} starting at {@code sourceIndex}: a relay can then
+     * send adjacent frames of one read as one slice of {@code source} instead of one write per frame.
+     */
+    public Packet(ByteBuf frame, ByteBuf source, int sourceIndex) {
         super(frame);
         int ri = frame.readerIndex();
         this.payloadLength = frame.getUnsignedMediumLE(ri);
         this.sequenceId = frame.getUnsignedByte(ri + 3);
+        this.source = source;
+        this.sourceIndex = sourceIndex;
+    }
+
+    /**
+     * The buffer this frame was sliced from (see {@link #Packet(ByteBuf, ByteBuf, int)}), or null. Only valid
+     * while this packet is retained; bytes of it outside the frame belong to other frames.
+     */
+    public ByteBuf source() {
+        return source;
+    }
+
+    /** Index in {@link #source()} where this frame starts, or -1. */
+    public int sourceIndex() {
+        return sourceIndex;
     }
 
     /** Sequence id from the header (0..255). */

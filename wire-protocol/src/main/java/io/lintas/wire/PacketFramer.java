@@ -10,6 +10,9 @@ import java.util.List;
 /**
  * Splits a byte stream into {@link Packet} frames without copying: each frame is a retained slice of
  * the cumulation. Memory held is only what has arrived: a header announcing 16 MiB reserves nothing.
+ * Each frame records the cumulation and its place in it, so that a relay can write the adjacent frames of one
+ * read as one buffer. The cumulation's bytes do not move while a frame is retained (the decoder only discards
+ * read bytes of a buffer nobody else references).
  */
 public final class PacketFramer extends ByteToMessageDecoder {
 
@@ -21,7 +24,8 @@ public final class PacketFramer extends ByteToMessageDecoder {
             if (in.readableBytes() < frameSize) {
                 return;
             }
-            out.add(new Packet(in.readRetainedSlice(frameSize)));
+            int at = in.readerIndex();
+            out.add(new Packet(in.readRetainedSlice(frameSize), in, at));
         }
     }
 

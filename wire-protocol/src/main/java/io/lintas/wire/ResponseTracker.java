@@ -221,8 +221,9 @@ public final class ResponseTracker {
             case -1:
                 throw new MalformedPacketException("empty packet where a result set was expected");
             default:
-                ByteBuf p = frame.payload();
-                long count = LengthEncoded.readInt(p);
+                ByteBuf c = frame.content();
+                int at = c.readerIndex() + Packet.HEADER_SIZE;
+                long count = LengthEncoded.getInt(c, at, at + frame.payloadLength());
                 if (count <= 0) {
                     throw new MalformedPacketException("result set with " + count + " columns");
                 }
@@ -280,26 +281,34 @@ public final class ResponseTracker {
     }
 
     private void readError(Packet frame) {
-        ByteBuf p = frame.payload();
-        errorCode = p.readableBytes() >= 3 ? p.getUnsignedShortLE(1) : 0;
+        ByteBuf c = frame.content();
+        errorCode = frame.payloadLength() >= 3 ? c.getUnsignedShortLE(c.readerIndex() + Packet.HEADER_SIZE + 1) : 0;
     }
 
     /** Reads the status flags of an OK (0x00 / 0xFE with lenenc ints) or a classic EOF without allocating. */
     private void readStatus(Packet frame) {
-        ByteBuf p = frame.payload();
-        int first = p.getUnsignedByte(0);
-        if (first == 0xFE && p.readableBytes() < EofPacketLength.MAX) {
-            if (p.readableBytes() >= 5) {
-                statusFlags = p.getUnsignedShortLE(3);
+        // In place, not through a payload() slice: this runs on every result end.
+        ByteBuf c = frame.content();
+        int base = c.readerIndex() + Packet.HEADER_SIZE;
+        int length = frame.payloadLength();
+        int first = length == 0 ? -1 : c.getUnsignedByte(base);
+        if (first == 0xFE && length < EofPacketLength.MAX) {
+            if (length >= 5) {
+                statusFlags = c.getUnsignedShortLE(base + 3);
             }
             return;
         }
-        int idx = 1;
-        idx += LengthEncoded.sizeAt(p, idx);
-        idx += LengthEncoded.sizeAt(p, idx);
-        if (idx + 2 <= p.readableBytes()) {
-            statusFlags = p.getUnsignedShortLE(idx);
+        int end = base + length;
+        int idx = base + 1;
+        idx += sizeAt(c, idx, end);
+        idx += sizeAt(c, idx, end);
+        if (idx + 2 <= end) {
+            statusFlags = c.getUnsignedShortLE(idx);
         }
+    }
+
+    private static int sizeAt(ByteBuf c, int index, int end) {
+        return index >= end ? 0 : LengthEncoded.sizeAt(c, index);
     }
 
     /** Length bound that tells a classic EOF from a row starting with 0xFE. */

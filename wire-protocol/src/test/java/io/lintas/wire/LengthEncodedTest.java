@@ -101,6 +101,23 @@ class LengthEncodedTest {
     }
 
     @Test
+    void getIntReadsInPlaceLikeReadInt() {
+        byte[] wire = hex("07 fa fcfb00 fd000001 fe0102030405060708 fb");
+        ByteBuf b = Unpooled.wrappedBuffer(wire);
+        ByteBuf r = b.duplicate();
+        for (int i = 0; i < 4; i++) {
+            int start = r.readerIndex() + (i == 0 ? 1 : 0);
+            r.readerIndex(start);
+            long expected = LengthEncoded.readInt(r);
+            assertEquals(expected, LengthEncoded.getInt(b, start, wire.length));
+        }
+        assertEquals(0, b.readerIndex());
+        assertThrows(MalformedPacketException.class, () -> LengthEncoded.getInt(b, wire.length - 1, wire.length));
+        assertThrows(MalformedPacketException.class, () -> LengthEncoded.getInt(b, 2, 4), "truncated by the end given");
+        assertThrows(MalformedPacketException.class, () -> LengthEncoded.getInt(b, 5, 5));
+    }
+
+    @Test
     void utf8Strings() {
         String s = "Grüße, 世界 🐬";
         ByteBuf b = Unpooled.buffer();

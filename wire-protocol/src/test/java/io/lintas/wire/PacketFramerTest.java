@@ -261,6 +261,45 @@ class PacketFramerTest {
     }
 
     @Test
+    void adjacentFramesOfOneReadCanBeSentAsOneSliceOfTheirSource() {
+        ByteBuf first = alloc.buffer();
+        for (int i = 0; i < 3; i++) {
+            first.writeMediumLE(3).writeByte(i).writeBytes(TestBufs.bytes(i, i, i));
+        }
+        first.writeMediumLE(3).writeByte(3).writeByte(3); // the fourth frame continues in the next read
+        channel.writeInbound(first);
+        List<Packet> frames = drain();
+        assertEquals(3, frames.size());
+        ByteBuf source = frames.get(0).source();
+        assertTrue(source != null && frames.get(2).source() == source);
+        assertEquals(14, frames.get(2).sourceIndex() - frames.get(0).sourceIndex());
+        // What the relay does: keep the first frame, drop the others, cut one slice spanning all three.
+        int start = frames.get(0).sourceIndex();
+        frames.get(1).release();
+        frames.get(2).release();
+        ByteBuf run = source.retainedSlice(start, 21);
+        frames.get(0).release();
+
+        ByteBuf second = alloc.buffer();
+        second.writeBytes(TestBufs.bytes(3, 3)).writeMediumLE(3).writeByte(4).writeBytes(TestBufs.bytes(4, 4, 4));
+        channel.writeInbound(second);
+        List<Packet> more = drain();
+        assertEquals(2, more.size());
+        // The decoder may append the next read to the same cumulation (it only appends, never moves shared bytes).
+        assertTrue(more.get(1).source() == more.get(0).source());
+        assertEquals(more.get(0).sourceIndex() + 7, more.get(1).sourceIndex());
+        assertEquals(4, more.get(1).source().getUnsignedByte(more.get(1).sourceIndex() + 3));
+        // The earlier run's bytes did not move while it was held.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(3, run.getUnsignedMediumLE(7 * i));
+            assertEquals(i, run.getUnsignedByte(7 * i + 3));
+            assertEquals(i, run.getUnsignedByte(7 * i + 6));
+        }
+        run.release();
+        release(more);
+    }
+
+    @Test
     void packetAccessors() {
         Packet p = TestBufs.packet(42, TestBufs.bytes(0xFE, 1, 2));
         assertEquals(42, p.sequenceId());

@@ -45,6 +45,7 @@ public final class LintasMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final ConcurrentHashMap<String, NodeMeters> nodes = new ConcurrentHashMap<>();
+    private final StatementDurations durations;
 
     /** Metrics with the default statement vocabulary and JVM metrics. */
     public LintasMetrics() {
@@ -54,6 +55,8 @@ public final class LintasMetrics {
     /** Metrics counting the given statement types ({@code OTHER} is added when missing). */
     public LintasMetrics(List<String> commands) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.durations = new StatementDurations(registry.config().clock());
+        registry.getPrometheusRegistry().register(durations);
         for (StatementRoute route : StatementRoute.values()) {
             Map<String, Counter> byCommand = new HashMap<>();
             for (String c : commands) {
@@ -113,7 +116,7 @@ public final class LintasMetrics {
     /** The meters of {@code node}, registered on the first call and the same handle afterwards. */
     public NodeMeters forNode(String node) {
         NodeMeters m = nodes.get(node);
-        return m != null ? m : nodes.computeIfAbsent(node, n -> new NodeMeters(registry, n));
+        return m != null ? m : nodes.computeIfAbsent(node, n -> new NodeMeters(registry, durations, n));
     }
 
     /**
@@ -124,6 +127,7 @@ public final class LintasMetrics {
         if (nodes.remove(node) == null) {
             return;
         }
+        durations.remove(node);
         for (io.micrometer.core.instrument.Meter m : List.copyOf(registry.getMeters())) {
             if (node.equals(m.getId().getTag("node"))) {
                 registry.remove(m);

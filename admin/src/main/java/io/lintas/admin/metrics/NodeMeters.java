@@ -4,10 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -22,19 +20,15 @@ public final class NodeMeters {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
 
     private final String node;
-    private final Timer latency;
+    private final StatementDurations.Latency latency;
     private final AtomicInteger state = new AtomicInteger(NodeHealth.UNKNOWN.ordinal());
     private final AtomicInteger writer = new AtomicInteger();
     private final AtomicReference<Supplier<PoolSnapshot>> pool = new AtomicReference<>(() -> PoolSnapshot.EMPTY);
 
-    NodeMeters(MeterRegistry registry, String node) {
+    NodeMeters(MeterRegistry registry, StatementDurations durations, String node) {
         this.node = node;
         Tags tags = Tags.of("node", node);
-        this.latency = Timer.builder("lintas.statement.duration")
-            .description("Time from sending a statement to a node until its response ended")
-            .tags(tags)
-            .serviceLevelObjectives(LATENCY_BUCKETS)
-            .register(registry);
+        this.latency = durations.add(node);
         for (NodeHealth h : NodeHealth.values()) {
             int ordinal = h.ordinal();
             Gauge.builder("lintas.node.state", state, s -> s.get() == ordinal ? 1 : 0)
@@ -74,7 +68,7 @@ public final class NodeMeters {
 
     /** Records one statement's latency on this node. */
     public void recordLatency(long nanos) {
-        latency.record(nanos, TimeUnit.NANOSECONDS);
+        latency.record(nanos);
     }
 
     /** Sets the node's monitor state. */

@@ -189,6 +189,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private int lastSequenceToClient;
     private long lastInsertIdSeen;
 
+    // Relayed frames not yet written: adjacent frames of one backend read, written as one slice of that read's
+    // buffer (one pipeline pass, outbound entry and iovec instead of one per frame). Bounded by one read.
+    /** The run's first frame (retained; keeps the source's memory alive), or null when no run is pending. */
+    private ByteBuf runFirst;
+    /** The buffer the run's frames were sliced from, or null when the run cannot grow (a rewritten frame). */
+    private ByteBuf runSource;
+    private int runStart;
+    private int runEnd;
+
     /** A session on a freshly accepted client channel. */
     public ClientSession(ProxyContext context) {
         this.context = context;
@@ -284,6 +293,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        writeRun();
         if (current != null && current.isUsable()) {
             current.flush();
         }
@@ -319,6 +329,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        discardRun();
         context.unregister(this);
         closeSession();
         if (permit != null) {
@@ -618,6 +629,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         state = State.READY;
         log.debug("conn={} client={} user={} {}", connectionId, remote, username, changeUser ? "changed user" : "logged in");
+        writeRun();
         ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), replySeq, clientCapabilities));
         awaitingResponse = false;
         drainQueue();
@@ -709,6 +721,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             case Command.COM_PING -> {
                 ReferenceCountUtil.release(frame);
+                writeRun();
                 ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             }
             case Command.COM_CHANGE_USER -> {
@@ -721,6 +734,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             case Command.COM_RESET_CONNECTION -> {
                 ReferenceCountUtil.release(frame);
                 resetSession();
+                writeRun();
                 ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             }
             case Command.COM_BINLOG_DUMP, Command.COM_BINLOG_DUMP_GTID, Command.COM_REGISTER_SLAVE,
@@ -912,6 +926,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (held == null || !stmt.needsConnection()) {
             // Nothing of this statement lives on a connection: nothing to reset.
             ReferenceCountUtil.release(frame);
+            writeRun();
             ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             return;
         }
@@ -1342,11 +1357,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 lastInsertIdSeen = lastInsertId(frame);
             }
         }
-        ctx.write(frame.content(), ctx.voidPromise());
+        relay(frame);
         switch (event) {
             case COMPLETE -> {
                 awaitingResponse = false;
                 // The connection may go back to the pool now, and its read-complete event with it: flush here.
+                writeRun();
                 ctx.flush();
                 commandCompleted();
                 if (!clientFrameContinues) {
@@ -1356,10 +1372,61 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             case LOCAL_INFILE_REQUEST -> {
                 uploadingInfile = true;
                 infileFrameContinues = false;
+                writeRun();
                 ctx.flush();
                 updateClientAutoRead();
             }
             case CONTINUE -> { }
+        }
+    }
+
+    /** Adds a response frame to the pending run, or writes the run and starts a new one with it. */
+    private void relay(Packet frame) {
+        if (state == State.CLOSED) {
+            // Nothing would write a run started now (channelInactive discards what is pending).
+            frame.release();
+            return;
+        }
+        ByteBuf content = frame.content();
+        ByteBuf source = frame.source();
+        int size = content.readableBytes();
+        // Only a frame still exactly as framed (not rewritten, nothing consumed) can be cut from its source.
+        boolean sliced = source != null && size == Packet.HEADER_SIZE + frame.payloadLength();
+        if (runFirst != null) {
+            if (sliced && source == runSource && frame.sourceIndex() == runEnd) {
+                runEnd += size;
+                content.release(); // its bytes stay alive through runFirst, which shares the source
+                return;
+            }
+            writeRun();
+        }
+        runFirst = content;
+        runSource = sliced ? source : null;
+        runStart = frame.sourceIndex();
+        runEnd = runStart + size;
+    }
+
+    /** Writes the pending run of relayed frames (not flushed); must precede any other write to the client. */
+    private void writeRun() {
+        ByteBuf first = runFirst;
+        if (first == null) {
+            return;
+        }
+        runFirst = null;
+        ByteBuf out = first;
+        if (runSource != null && runEnd - runStart > first.readableBytes()) {
+            out = runSource.retainedSlice(runStart, runEnd - runStart);
+            first.release();
+        }
+        runSource = null;
+        ctx.write(out, ctx.voidPromise());
+    }
+
+    private void discardRun() {
+        if (runFirst != null) {
+            runFirst.release();
+            runFirst = null;
+            runSource = null;
         }
     }
 
@@ -1442,12 +1509,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             && cmdType != Command.COM_STMT_FETCH && cmdType != Command.COM_STMT_RESET) {
             writeEpoch++;
         }
+        // The connection took the clock when the response completed: one timestamp pair per command.
+        long nanos = conn.lastActivityNanos() - cmdStartNanos;
         if (cmdClass != null && cmdClass.digestId() != 0) {
             int hostgroup = cmdOnReader ? context.routing().readerHostgroup() : context.routing().writerHostgroup();
             context.digests().record(cmdClass.digestId(), cmdClass.digestText(), hostgroup, username, expected.schema(),
-                (System.nanoTime() - cmdStartNanos) / 1000);
+                nanos / 1000);
         }
-        context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, cmdStartNanos);
+        context.statementMetrics().completed(conn.node(), cmdType, cmdClass, cmdOnReader, nanos);
         if (released) {
             current = null;
             runningNode = null;
@@ -1483,6 +1552,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void releaseToPool(BackendConnection conn) {
+        writeRun();
         conn.detach();
         conn.setAutoRead(true);
         context.pool().release(conn);
@@ -1518,6 +1588,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void onReadComplete() {
+        writeRun();
         ctx.flush();
     }
 
@@ -1716,6 +1787,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             log.info("conn={} user={} killed connection {}", connectionId, username, kill.id());
             target.killedFromElsewhere();
+            writeRun();
             ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             return;
         }
@@ -1723,6 +1795,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         long thread = target.runningThread;
         if (node == null || thread < 0 || target == this) {
             // Nothing is running there: nothing to interrupt.
+            writeRun();
             ctx.writeAndFlush(OkPacket.of(statusFlags()).toFrame(ctx.alloc(), 1, clientCapabilities));
             return;
         }
@@ -1969,6 +2042,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void sendError(ErrPacket err, int seq) {
+        writeRun();
         ctx.writeAndFlush(err.toFrame(ctx.alloc(), seq & 0xFF, clientCapabilities));
     }
 
@@ -1981,6 +2055,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         closeSession();
+        writeRun();
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(err.toFrame(ctx.alloc(), seq & 0xFF, clientCapabilities)).addListener(ChannelFutureListener.CLOSE);
         }

@@ -60,9 +60,9 @@ public final class DataPathMetrics {
      * A command ran on {@code node} and its response ended (called on the session's event loop).
      *
      * @param c the statement's classification, or null for commands without one (COM_INIT_DB, COM_PING …)
+     * @param nanos from sending the command until its response ended
      */
-    public void completed(BackendNode node, int command, Classification c, boolean onReader, long startNanos) {
-        long nanos = System.nanoTime() - startNanos;
+    public void completed(BackendNode node, int command, Classification c, boolean onReader, long nanos) {
         String type = c == null ? "OTHER" : c.statementType();
         metrics.statement(onReader ? StatementRoute.READER : StatementRoute.WRITER, type);
         NodeMeters m = nodes.get(node);
