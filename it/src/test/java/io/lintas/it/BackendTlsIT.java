@@ -36,7 +36,7 @@ class BackendTlsIT {
     @BeforeAll
     static void start() throws Exception {
         Sandbox.ensureUp();
-        root(MONITOR_USER);
+        Sandbox.rootSql(3, MONITOR_USER);
         dir = Files.createTempDirectory("lintas-backend-tls-it");
         lintas = LintasProcess.builder().name("BackendTlsIT")
             .users(LintasProcess.User.APP, new LintasProcess.User("app_tls", "app_tls", null, "app"))
@@ -125,11 +125,5 @@ class BackendTlsIT {
             assertTrue(rs.next(), name);
             return rs.getString(2);
         }
-    }
-
-    private static void root(String sql) throws Exception {
-        Exec.Result r = Exec.run(60, "mariadb", "--no-defaults", "-uroot",
-            "-S", Sandbox.dir().resolve("node3/mariadbd.sock").toString(), "-e", sql);
-        assertEquals(0, r.exitCode(), r::toString);
     }
 }

@@ -103,7 +103,7 @@ class ReaderFailoverIT {
     @Test
     void aDesyncedReaderGetsNoNewWork() throws Exception {
         int from = lintas.log().length();
-        root(1, "SET GLOBAL wsrep_desync = ON");
+        Sandbox.rootSql(1, "SET GLOBAL wsrep_desync = ON");
         try {
             awaitLog(from, "node=node1 state ONLINE -> OFFLINE_SOFT", Duration.ofSeconds(20));
             Thread.sleep(200);
@@ -113,7 +113,7 @@ class ReaderFailoverIT {
                 }
             }
         } finally {
-            root(1, "SET GLOBAL wsrep_desync = OFF");
+            Sandbox.rootSql(1, "SET GLOBAL wsrep_desync = OFF");
         }
         awaitLog(from, "node=node1 state OFFLINE_SOFT -> ONLINE", Duration.ofSeconds(30));
         awaitReader(Sandbox.NODE1_PORT, Duration.ofSeconds(20));
@@ -122,7 +122,7 @@ class ReaderFailoverIT {
     @Test
     void anIsolatedWriterIsDroppedAndWritesMoveOn() throws Exception {
         int from = lintas.log().length();
-        root(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
+        Sandbox.rootSql(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
         try {
             awaitLog(from, "node=node3 state ONLINE -> OFFLINE_HARD", Duration.ofSeconds(30));
             long t0 = System.nanoTime();
@@ -140,7 +140,7 @@ class ReaderFailoverIT {
                 Thread.sleep(100);
             }
         } finally {
-            root(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
+            Sandbox.rootSql(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
         }
         awaitLog(from, "reason=\"failback: node3", Duration.ofSeconds(120));
     }
@@ -173,12 +173,6 @@ class ReaderFailoverIT {
             Thread.sleep(50);
         }
         fail("the Lintas log has no '" + text + "' after " + limit.toSeconds() + " s");
-    }
-
-    private static void root(int node, String sql) throws Exception {
-        Exec.Result r = Exec.run(60, "mariadb", "--no-defaults", "-uroot",
-            "-S", "/tmp/lintas-sandbox/node" + node + "/mariadbd.sock", "-e", sql);
-        assertEquals(0, r.exitCode(), r::toString);
     }
 
     private static void sandbox(String... args) throws Exception {

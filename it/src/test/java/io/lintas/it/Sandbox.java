@@ -43,6 +43,15 @@ public final class Sandbox {
         return dir().resolve("tls/ca.pem");
     }
 
+    /** Runs {@code sql} as root on node {@code node} over its unix socket; fails the test unless it succeeds. */
+    public static void rootSql(int node, String sql) throws Exception {
+        Exec.Result r = Exec.run(60, "mariadb", "--no-defaults", "-uroot",
+            "-S", dir().resolve("node" + node + "/mariadbd.sock").toString(), "-e", sql);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("root SQL on node" + node + " failed: " + r);
+        }
+    }
+
     /** The repository root, from the {@code lintas.repo} system property (set by it/pom.xml). */
     public static Path repo() {
         String repo = System.getProperty("lintas.repo");

@@ -201,7 +201,7 @@ class WriterFailoverIT {
                 assertTrue(ms < 500, "an outage older than failover_wait_ms fails at once, took " + ms + " ms");
 
                 // The operator makes node1 a Primary component of its own: writes go there.
-                rootSql(1, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
+                Sandbox.rootSql(1, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
                 awaitWriter(lintas, p -> p == Sandbox.NODE1_PORT, Duration.ofSeconds(20));
                 try (Connection c = Db.viaLintas(lintas)) {
                     Db.exec(c, "INSERT INTO " + table + " VALUES (3, @@port)");
@@ -256,12 +256,6 @@ class WriterFailoverIT {
         }
         fail("writes did not fail with a clear error within " + limit.toSeconds() + " s; last: " + last);
         return null;
-    }
-
-    private static void rootSql(int node, String sql) throws Exception {
-        Exec.Result r = Exec.run(60, "mariadb", "--no-defaults", "-uroot",
-            "-S", Sandbox.dir().resolve("node" + node + "/mariadbd.sock").toString(), "-e", sql);
-        assertEquals(0, r.exitCode(), r::toString);
     }
 
     private static int writerPort(LintasProcess lintas) throws SQLException {

@@ -1,5 +1,6 @@
 package io.lintas.pool;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Lock-free counters of one node, shared by every pool key and event loop of the node. */
@@ -28,7 +29,7 @@ final class NodeStats implements TrafficMeter {
     }
 
     /** {@link System#nanoTime()} of the node's last completed response, 0 before the first. */
-    final java.util.concurrent.atomic.AtomicLong lastAnswer = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong lastAnswer = new AtomicLong();
 
     @Override
     public void answered(long nanos) {

@@ -423,7 +423,8 @@ public final class ConfigLoader {
     }
 
     private static boolean readable(List<String> problems, String key, String file) {
-        if (!Files.isReadable(Path.of(file))) {
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             problems.add("bad value at '" + key + "': '" + file + "' (not a readable file)");
             return false;
         }
@@ -551,16 +552,9 @@ public final class ConfigLoader {
         return settings;
     }
 
+    /** {@code value} as a path when set and readable (else null, with a problem for an unreadable one). */
     private static Path readableFile(List<String> problems, String key, String value) {
-        if (value == null) {
-            return null;
-        }
-        Path p = Path.of(value);
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            problems.add("bad value at '" + key + "': '" + value + "' (not a readable file)");
-            return null;
-        }
-        return p;
+        return value != null && readable(problems, key, value) ? Path.of(value) : null;
     }
 
     private static LintasConfig.MonitorConfig monitor(RawConfig.Monitor m, TlsSettings.Backend tls, List<String> problems) {

@@ -1192,14 +1192,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void statementTimedOut() {
         cmdTimer = null;
         BackendNode node = runningNode;
-        long thread = runningThread;
-        if (state == State.CLOSED || current == null || node == null || thread < 0) {
-            return;
+        if (interruptRunningStatement()) {
+            log.info("conn={} client={} user={} statement ran over its query rule timeout of {} ms on {}, interrupting it",
+                connectionId, remote, username, cmdTimeoutMs, node.name());
         }
-        log.info("conn={} client={} user={} statement ran over its query rule timeout of {} ms on {}, interrupting it",
-            connectionId, remote, username, cmdTimeoutMs, node.name());
-        current.markDirty();
-        AdminKill.killQuery(context, connectionId, key(node), ctx.channel().eventLoop(), thread, syncTimeoutMs());
     }
 
     private void cancelStatementTimer() {
@@ -1851,13 +1847,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** KILL QUERY from the admin interface: interrupts the statement this session runs, on its node; thread-safe. */
     void killQueryFromAdmin() {
-        ctx.executor().execute(() -> {
-            BackendNode node = runningNode;
-            if (node != null && runningThread >= 0 && state != State.CLOSED) {
-                queryKilled();
-                AdminKill.killQuery(context, connectionId, key(node), ctx.channel().eventLoop(), runningThread, syncTimeoutMs());
-            }
-        });
+        ctx.executor().execute(this::interruptRunningStatement);
+    }
+
+    /**
+     * Interrupts the statement this session runs, on its node (KILL QUERY from a pooled connection); the connection
+     * it ran on is not reused. False when nothing runs. On the session's loop.
+     */
+    private boolean interruptRunningStatement() {
+        BackendNode node = runningNode;
+        long thread = runningThread;
+        BackendConnection c = current;
+        if (state == State.CLOSED || node == null || thread < 0) {
+            return false;
+        }
+        if (c != null) {
+            c.markDirty();
+        }
+        AdminKill.killQuery(context, connectionId, key(node), ctx.channel().eventLoop(), thread, syncTimeoutMs());
+        return true;
     }
 
     // ---- flow control ------------------------------------------------------------------------------------

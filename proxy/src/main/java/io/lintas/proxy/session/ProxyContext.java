@@ -196,16 +196,8 @@ public final class ProxyContext {
     public void publish(Topology next) {
         Topology previous = topology.getAndSet(next);
         long now = System.nanoTime();
-        if (next.writer().isPresent()) {
-            writerMissingSince = 0;
-        } else if (writerMissingSince == 0) {
-            writerMissingSince = now == 0 ? 1 : now;
-        }
-        if (next.writer().isPresent() || !next.readers().isEmpty()) {
-            allMissingSince = 0;
-        } else if (allMissingSince == 0) {
-            allMissingSince = now == 0 ? 1 : now;
-        }
+        writerMissingSince = missingSince(next.writer().isPresent(), writerMissingSince, now);
+        allMissingSince = missingSince(next.writer().isPresent() || !next.readers().isEmpty(), allMissingSince, now);
         for (Map.Entry<BackendNode, NodeState> e : next.states().entrySet()) {
             BackendNode node = e.getKey();
             boolean downNow = e.getValue() == NodeState.OFFLINE_HARD;
@@ -216,6 +208,11 @@ public final class ProxyContext {
                 pool.resume(node);
             }
         }
+    }
+
+    /** When an outage began: 0 while {@code present}, else the earlier start or {@code now} (never 0). */
+    private static long missingSince(boolean present, long since, long now) {
+        return present ? 0 : since != 0 ? since : now == 0 ? 1 : now;
     }
 
     /**
