@@ -909,6 +909,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         cancelLoginTimer();
         lastActivityNanos = System.nanoTime();
+        meterIn(); // the login's bytes are counted by the time the caller holds the connection
         loginPromise.trySuccess(this);
     }
 
