@@ -253,4 +253,39 @@ class PhpMysqliIT {
         assertEquals("still in step", r.get("after"), raw);
         assertTrue(Integer.parseInt(r.get("fetches")) >= 410, "rows came through COM_STMT_FETCH: " + raw);
     }
+
+    /**
+     * Two statements of one session with the same text, each with its own open cursor, fetched in turn: each
+     * keeps its own server-side statement (preparing the second must not close the first's).
+     */
+    @Test
+    void twoStatementsWithTheSameTextKeepTheirOwnCursors() throws Exception {
+        Map<String, String> r = php("""
+            $sql = "SELECT seq FROM seq_1_to_50 WHERE seq > ? ORDER BY seq";
+            $a = $m->prepare($sql);
+            $a->attr_set(MYSQLI_STMT_ATTR_CURSOR_TYPE, MYSQLI_CURSOR_TYPE_READ_ONLY);
+            $a->attr_set(MYSQLI_STMT_ATTR_PREFETCH_ROWS, 1);
+            $from = 0; $a->bind_param('i', $from); $a->execute(); $a->bind_result($va);
+            $b = $m->prepare($sql);
+            $b->attr_set(MYSQLI_STMT_ATTR_CURSOR_TYPE, MYSQLI_CURSOR_TYPE_READ_ONLY);
+            $b->attr_set(MYSQLI_STMT_ATTR_PREFETCH_ROWS, 1);
+            $from2 = 40; $b->bind_param('i', $from2); $b->execute(); $b->bind_result($vb);
+            $seen = '';
+            for ($i = 0; $i < 3; $i++) {
+                $a->fetch(); $b->fetch(); $seen .= "$va/$vb ";
+            }
+            out('seen', trim($seen));
+            $rest = 0; while ($a->fetch()) { $rest++; } out('restA', $rest);
+            $rest = 0; while ($b->fetch()) { $rest++; } out('restB', $rest);
+            $a->close(); $b->close();
+            $c = $m->prepare($sql); $from3 = 48; $c->bind_param('i', $from3); $c->execute(); $c->bind_result($vc);
+            $got = []; while ($c->fetch()) { $got[] = $vc; } out('again', implode(',', $got));
+            """);
+        String raw = r.get("raw");
+        assertEquals("0", r.get("exit"), raw);
+        assertEquals("1/41 2/42 3/43", r.get("seen"), raw);
+        assertEquals("47", r.get("restA"), raw);
+        assertEquals("7", r.get("restB"), raw);
+        assertEquals("49,50", r.get("again"), raw);
+    }
 }

@@ -1440,9 +1440,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             nextStatementId = 1;
         }
         ExecutePacket.setStatementId(frame, clientId);
-        statements.put(clientId, new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
-            mentions(prepareClass.digestText(), "last_insert_id")));
-        current.statementPrepared(statementKey(prepareSql), backendId, params, columns,
+        ClientStatement stmt = new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
+            mentions(prepareClass.digestText(), "last_insert_id"), freeCopy(prepareSql));
+        statements.put(clientId, stmt);
+        current.statementPrepared(stmt.key(expected.schema()), backendId, params, columns,
             context.backend().maxPreparedStatements());
     }
 
@@ -1952,10 +1953,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    /** A backend statement's key on a connection: the same text means another table in another schema. */
-    private String statementKey(String sql) {
-        String schema = expected.schema();
-        return schema == null ? sql : schema + '\u0000' + sql;
+    /** The lowest {@link ClientStatement#copy} no live statement of this session with the same text has. */
+    private int freeCopy(String sql) {
+        int copy = 0;
+        boolean taken = true;
+        while (taken) {
+            taken = false;
+            for (ClientStatement s : statements.values()) {
+                if (s.copy == copy && s.sql.equals(sql)) {
+                    copy++;
+                    taken = true;
+                    break;
+                }
+            }
+        }
+        return copy;
     }
 
     private PoolKey key(BackendNode node) {

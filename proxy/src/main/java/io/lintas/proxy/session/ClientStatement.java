@@ -16,6 +16,12 @@ final class ClientStatement {
     final int parameters;
     final int columns;
     final boolean usesLastInsertId;
+    /**
+     * Which of the session's live statements with this same text this is (0 for the first). It is part of the
+     * backend cache key, so two of them never share one server-side statement: each keeps its own cursor and
+     * long data, and preparing the second does not close the first's.
+     */
+    final int copy;
     /** Parameter types (2 bytes each) from the last execute that sent them, or null. */
     byte[] parameterTypes;
     /** A cursor is open on the held connection (COM_STMT_FETCH reads from it). */
@@ -27,19 +33,21 @@ final class ClientStatement {
     private String keySchema;
 
     ClientStatement(int id, String sql, Classification classification, int parameters, int columns,
-                    boolean usesLastInsertId) {
+                    boolean usesLastInsertId, int copy) {
         this.id = id;
         this.sql = sql;
         this.classification = classification;
         this.parameters = parameters;
         this.columns = columns;
         this.usesLastInsertId = usesLastInsertId;
+        this.copy = copy;
     }
 
     /** The key of this statement in a connection's statement cache while the session's schema is {@code schema}. */
     String key(String schema) {
         if (key == null || !Objects.equals(schema, keySchema)) {
-            key = schema == null ? sql : schema + '\u0000' + sql;
+            String text = schema == null ? sql : schema + '\u0000' + sql;
+            key = copy == 0 ? text : copy + "\u0001" + text;
             keySchema = schema;
         }
         return key;
