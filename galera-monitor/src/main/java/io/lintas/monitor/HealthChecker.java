@@ -89,7 +89,7 @@ public final class HealthChecker implements HealthProbe {
 
     /**
      * Driver properties for TLS, verified as {@code tls} says, for a node with {@link BackendNode#useSsl()} (so a
-     * node that requires TLS can be checked); empty otherwise. Properties rather than URL options: the driver
+     * node that requires TLS can be checked), with the client certificate if there is one; empty otherwise. Properties rather than URL options: the driver
      * does not decode URL options, and a file path may hold any character.
      */
     static Properties tlsProperties(BackendNode node, NodeTls tls) {
@@ -98,6 +98,12 @@ public final class HealthChecker implements HealthProbe {
             p.setProperty("sslMode", tls.jdbcSslMode());
             if (tls.verifyServerCert() && tls.caFile() != null) {
                 p.setProperty("serverSslCert", tls.caFile());
+            }
+            if (tls.certFile() != null) {
+                ClientKeyStore ks = ClientKeyStore.of(tls.certFile(), tls.keyFile());
+                p.setProperty("keyStore", ks.path());
+                p.setProperty("keyStoreType", "PKCS12");
+                p.setProperty("keyStorePassword", ks.password());
             }
         }
         return p;

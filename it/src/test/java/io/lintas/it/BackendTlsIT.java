@@ -120,6 +120,58 @@ class BackendTlsIT {
         }
     }
 
+    /**
+     * Accounts created {@code REQUIRE X509}: with {@code backend.tls.cert_file}/{@code key_file} the data path and
+     * the monitor both present the client certificate (a monitor without it would see every node OFFLINE_HARD and
+     * this Lintas would never start).
+     */
+    @Test
+    void x509AccountsLogInWithTheClientCertificate() throws Exception {
+        Path cert = dir.resolve("client-cert.pem");
+        Path key = dir.resolve("client-key.pem");
+        signClientCertificate(cert, key);
+        for (String user : new String[] {"monitor_x509", "app_x509"}) {
+            Sandbox.rootSql(3, "CREATE USER IF NOT EXISTS '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + user
+                + "' REQUIRE X509");
+        }
+        Sandbox.rootSql(3, "GRANT ALL PRIVILEGES ON app.* TO 'app_x509'@'127.0.0.1'");
+        try (LintasProcess x509 = LintasProcess.builder().name("BackendTlsIT-x509")
+                .users(new LintasProcess.User("app_x509", "app_x509", null, "app"))
+                .nodeKeys("use_ssl: true")
+                .backend("tls:", "  ca_file: \"" + Sandbox.tlsCaFile() + "\"", "  cert_file: \"" + cert + "\"",
+                    "  key_file: \"" + key + "\"")
+                .monitor("user: monitor_x509", "password: monitor_x509", "timeout_ms: 1000", "max_failures: 3")
+                .start();
+             Connection c = connect(x509, "app_x509"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+                assertTrue(rs.next());
+                assertEquals("app_x509@127.0.0.1", rs.getString(1));
+            }
+            assertTrue(status(s, "Ssl_version").startsWith("TLSv1."));
+            c.setAutoCommit(false);
+            try (ResultSet rs = s.executeQuery("SELECT @@wsrep_node_name, CURRENT_USER()")) {
+                assertTrue(rs.next(), "the writer takes the certificate too");
+                assertEquals("app_x509@127.0.0.1", rs.getString(2));
+            }
+            c.rollback();
+        }
+    }
+
+    /** A client certificate from the sandbox's test CA (whose key the sandbox keeps beside ca.pem). */
+    private static void signClientCertificate(Path cert, Path key) throws Exception {
+        Exec.requireOnPath("openssl", "install openssl (bin/lintas-deps test)");
+        Path ca = Sandbox.tlsCaFile();
+        Path csr = dir.resolve("client.csr");
+        Exec.Result req = Exec.run(60, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+            "-out", csr.toString(), "-subj", "/CN=lintas-backend-tls-it");
+        assertEquals(0, req.exitCode(), req.toString());
+        Exec.Result sign = Exec.run(60, "openssl", "x509", "-req", "-in", csr.toString(), "-CA", ca.toString(),
+            "-CAkey", ca.resolveSibling("ca-key.pem").toString(), "-CAcreateserial",
+            "-CAserial", dir.resolve("ca.srl").toString(), "-days", "2", "-out", cert.toString());
+        assertEquals(0, sign.exitCode(), sign.toString());
+        assertTrue(Files.readString(key).contains("BEGIN PRIVATE KEY"), "openssl wrote a PKCS#8 key");
+    }
+
     private static String status(Statement s, String name) throws SQLException {
         try (ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE '" + name + "'")) {
             assertTrue(rs.next(), name);

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lintas.monitor.BackendNode;
+import io.lintas.monitor.ClientKeyStore;
 import io.lintas.monitor.MonitorSettings;
 import io.lintas.monitor.NodeTls;
 import io.lintas.monitor.WriterIsAlsoReader;
@@ -557,13 +558,31 @@ public final class ConfigLoader {
         return value != null && readable(problems, key, value) ? Path.of(value) : null;
     }
 
+    /** The monitor checks {@code use_ssl} nodes as the data path connects to them, client certificate included. */
+    private static NodeTls monitorTls(TlsSettings.Backend tls, List<String> problems) {
+        String cert = tls.certFile() == null ? null : tls.certFile().toString();
+        String key = tls.keyFile() == null ? null : tls.keyFile().toString();
+        if (cert != null && key != null) {
+            try {
+                ClientKeyStore.of(cert, key); // the monitor's driver needs it as a key store: fail at start, not per check
+            } catch (IllegalArgumentException e) {
+                problems.add("bad value at 'backend.tls.key_file': " + e.getMessage());
+            }
+        } else {
+            cert = null;
+            key = null;
+        }
+        return new NodeTls(tls.caFile() == null ? null : tls.caFile().toString(), tls.verifyServerCert(),
+            tls.verifyHostname(), cert, key);
+    }
+
     private static LintasConfig.MonitorConfig monitor(RawConfig.Monitor m, TlsSettings.Backend tls, List<String> problems) {
         if (m == null) {
             m = new RawConfig.Monitor(null, null, null, null, null, null, null, null, null, null);
         }
         boolean enabled = m.enabled() == null || m.enabled();
         MonitorSettings.Builder b = MonitorSettings.builder()
-            .tls(new NodeTls(tls.caFile() == null ? null : tls.caFile().toString(), tls.verifyServerCert(), tls.verifyHostname()))
+            .tls(monitorTls(tls, problems))
             .user(m.user() == null ? "monitor" : m.user())
             .password(m.password() == null ? "monitor" : m.password());
         b.intervalMs(intIn(problems, "monitor.interval_ms", m.intervalMs(), (int) MonitorSettings.DEFAULT_INTERVAL_MS, 10, 600_000));
