@@ -178,7 +178,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean prepareSeen;
     private Packet pendingFrame;
     private final ArrayDeque<Packet> pendingContinuations = new ArrayDeque<>();
-    private Packet retryFrame;
+    private final RetryFrame retryFrame = new RetryFrame();
     private boolean responseStarted;
     private boolean awaitingResponse;
     private boolean clientFrameContinues;
@@ -1130,10 +1130,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         Packet frame = pendingFrame;
         pendingFrame = null;
         if (cmdRead && conn != held && cmdType == Command.COM_STMT_EXECUTE && !cmdCursor && !clientFrameContinues
-            && retryFrame == null) {
+            && !retryFrame.isHeld()) {
             // A prepared read may run again elsewhere too; the id is rewritten in place, so the retry
             // puts the client's id back (see onBackendLost).
-            retryFrame = new Packet(frame.content().retainedDuplicate());
+            retryFrame.keep(frame);
         }
         if (bs != null) {
             ExecutePacket.setStatementId(frame, bs.id());
@@ -1151,9 +1151,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 holdConnection(conn);
             }
         }
-        if (cmdRead && conn != held && cmdType == Command.COM_QUERY && !clientFrameContinues && retryFrame == null) {
+        if (cmdRead && conn != held && cmdType == Command.COM_QUERY && !clientFrameContinues && !retryFrame.isHeld()) {
             // A read that fails before any answer may run again on another node (as the client sent it).
-            retryFrame = new Packet(frame.content().retainedDuplicate());
+            retryFrame.keep(frame);
         }
         if (cmdCausal && prefixable()) {
             frame = withCausalPrefix(frame);
@@ -1622,16 +1622,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (!(cause instanceof NodeUnavailableException)) {
             reportFailure(node, cause);
         }
-        if (inCommand && retryFrame != null && !responseStarted && !stateLost && !clientFrameContinues
+        if (inCommand && retryFrame.isHeld() && !responseStarted && !stateLost && !clientFrameContinues
             && System.nanoTime() < cmdDeadlineNanos) {
             // A read that got no answer yet: run it again on another node.
             log.info("conn={} user={} read lost on {} ({}), retrying on another node", connectionId, username,
                 node.name(), describe(cause));
-            pendingFrame = retryFrame;
+            pendingFrame = retryFrame.take();
             if (cmdType == Command.COM_STMT_EXECUTE) {
                 ExecutePacket.setStatementId(pendingFrame, cmdStatement.id);
             }
-            retryFrame = null;
             cmdExcluded = node;
             acquire();
             return;
@@ -2052,10 +2051,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void releaseRetryFrame() {
-        if (retryFrame != null) {
-            retryFrame.release();
-            retryFrame = null;
-        }
+        retryFrame.release();
     }
 
     private void sendError(ErrPacket err, int seq) {
