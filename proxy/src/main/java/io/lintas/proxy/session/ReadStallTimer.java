@@ -68,7 +68,7 @@ final class ReadStallTimer implements Runnable {
     }
 
     private void restartClock() {
-        since = System.nanoTime();
+        since = channel.eventLoop().ticker().nanoTime();
         clockRunning = true;
         if (timer == null) {
             timer = channel.eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
@@ -85,7 +85,7 @@ final class ReadStallTimer implements Runnable {
             clockRunning = false;
             return;
         }
-        long left = timeoutNanos - (System.nanoTime() - since);
+        long left = timeoutNanos - (channel.eventLoop().ticker().nanoTime() - since);
         if (left > 0) {
             timer = channel.eventLoop().schedule(this, left, TimeUnit.NANOSECONDS);
         } else if (!channel.config().isAutoRead()) {
