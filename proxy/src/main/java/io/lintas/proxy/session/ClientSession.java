@@ -1358,12 +1358,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         switch (event) {
             case COMPLETE -> {
                 awaitingResponse = false;
+                // The connection took the clock when the response completed: the session's idle time starts there.
+                long doneNanos = current != null ? current.lastActivityNanos() : System.nanoTime();
                 // The connection may go back to the pool now, and its read-complete event with it: flush here.
                 writeRun();
                 ctx.flush();
                 commandCompleted();
                 if (!clientFrameContinues) {
-                    commandDone();
+                    commandDone(doneNanos);
                 }
             }
             case LOCAL_INFILE_REQUEST -> {
@@ -1885,7 +1887,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void commandDone() {
-        activity.idle();
+        commandDone(System.nanoTime());
+    }
+
+    private void commandDone(long nowNanos) {
+        activity.idle(nowNanos);
         awaitingResponse = false;
         if (framer != null && framer.pendingBytes() > 0) {
             // The client began its next command during this one: its net_read_timeout starts now, as MariaDB's
