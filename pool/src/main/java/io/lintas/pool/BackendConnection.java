@@ -648,7 +648,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Packet frame = (Packet) msg;
-        unmeteredIn += frame.content().readableBytes();
+        unmeteredIn += Packet.HEADER_SIZE + frame.payloadLength(); // a framed packet is exactly its frame
         if (unmeteredIn >= Integer.MAX_VALUE / 2) {
             meterIn();
         }

@@ -45,7 +45,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,7 +237,6 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelClass) {
-        LintasConfig.ProxySettings p = config.proxy();
         ServerBootstrap b = new ServerBootstrap()
             .group(acceptGroup, ioGroup)
             .channel(channelClass)
@@ -249,7 +247,6 @@ public final class ProxyServer implements AutoCloseable {
                 protected void initChannel(Channel ch) {
                     ClientSession session = new ClientSession(context);
                     ch.pipeline().addLast("traffic", new ClientTrafficHandler(dataPath, session));
-                    ch.pipeline().addLast("idle", new IdleStateHandler(p.netReadTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
                     ch.pipeline().addLast("framer", new PacketFramer());
                     ch.pipeline().addLast("session", session);
                 }

@@ -15,6 +15,8 @@ public final class Packet extends DefaultByteBufHolder {
 
     private final int sequenceId;
     private final int payloadLength;
+    /** Read once: every frame of a response is classified by it two or three times (tracker, locator, session). */
+    private final int firstByte;
     /** The buffer {@code frame} was sliced from, or null; not retained here (the frame's slice keeps it alive). */
     private final ByteBuf source;
     private final int sourceIndex;
@@ -33,6 +35,20 @@ public final class Packet extends DefaultByteBufHolder {
         int ri = frame.readerIndex();
         this.payloadLength = frame.getUnsignedMediumLE(ri);
         this.sequenceId = frame.getUnsignedByte(ri + 3);
+        this.firstByte = payloadLength == 0 ? -1 : frame.getUnsignedByte(ri + HEADER_SIZE);
+        this.source = source;
+        this.sourceIndex = sourceIndex;
+    }
+
+    /**
+     * Like {@link #Packet(ByteBuf, ByteBuf, int)} with the header and first payload byte already read from
+     * {@code source} by the framer (one bounds-checked read of the cumulation instead of three of the slice).
+     */
+    Packet(ByteBuf frame, ByteBuf source, int sourceIndex, int header, int firstByte) {
+        super(frame);
+        this.payloadLength = header & 0xFFFFFF;
+        this.sequenceId = header >>> 24;
+        this.firstByte = firstByte;
         this.source = source;
         this.sourceIndex = sourceIndex;
     }
@@ -71,9 +87,12 @@ public final class Packet extends DefaultByteBufHolder {
         return frame.slice(frame.readerIndex() + HEADER_SIZE, payloadLength);
     }
 
-    /** First payload byte, or -1 for an empty payload. */
+    /**
+     * First payload byte, or -1 for an empty payload; as it was when this packet was made (frames are rewritten
+     * into new packets, never by their first byte in place).
+     */
     public int firstByte() {
-        return payloadLength == 0 ? -1 : content().getUnsignedByte(content().readerIndex() + HEADER_SIZE);
+        return firstByte;
     }
 
     /** Rewrites the sequence id in place (for frames the proxy renumbers). */

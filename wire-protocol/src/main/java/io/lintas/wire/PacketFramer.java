@@ -19,13 +19,14 @@ public final class PacketFramer extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.readableBytes() >= Packet.HEADER_SIZE) {
-            int length = in.getUnsignedMediumLE(in.readerIndex());
-            int frameSize = Packet.HEADER_SIZE + length;
+            int at = in.readerIndex();
+            int header = in.getIntLE(at);
+            int frameSize = Packet.HEADER_SIZE + (header & 0xFFFFFF);
             if (in.readableBytes() < frameSize) {
                 return;
             }
-            int at = in.readerIndex();
-            out.add(new Packet(in.readRetainedSlice(frameSize), in, at));
+            int first = frameSize == Packet.HEADER_SIZE ? -1 : in.getUnsignedByte(at + Packet.HEADER_SIZE);
+            out.add(new Packet(in.readRetainedSlice(frameSize), in, at, header, first));
         }
     }
 

@@ -57,8 +57,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -113,6 +111,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private ChannelHandlerContext ctx;
     private PacketFramer framer;
+    private ReadStallTimer readStall;
     private State state = State.HANDSHAKE;
     private ScheduledFuture<?> handshakeTimer;
     private String remote = "?";
@@ -179,7 +178,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean prepareSeen;
     private Packet pendingFrame;
     private final ArrayDeque<Packet> pendingContinuations = new ArrayDeque<>();
-    private Packet retryFrame;
+    private final RetryFrame retryFrame = new RetryFrame();
     private boolean responseStarted;
     private boolean awaitingResponse;
     private boolean clientFrameContinues;
@@ -220,6 +219,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.framer = ctx.pipeline().get(PacketFramer.class);
+        this.readStall = new ReadStallTimer(ctx.channel(), context.settings().netReadTimeoutMs(), this::owesClientBytes,
+            this::readTimedOut);
     }
 
     @Override
@@ -293,6 +294,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        readStall.afterRead();
         writeRun();
         if (current != null && current.isUsable()) {
             current.flush();
@@ -309,22 +311,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // Reader idle for net_read_timeout: only a problem while the client owes us the rest of a packet,
-            // and only while we read from it (a pause of our own is not the client stalling).
-            // Part of a pipelined command that waits behind a response is not a stall: MariaDB would not be
-            // reading it yet either (commandDone() restarts the clock).
-            boolean midPacket = framer != null && framer.pendingBytes() > 0 && !awaitingResponse;
-            boolean reading = ctx.channel().config().isAutoRead();
-            if (state == State.READY && reading && (midPacket || clientFrameContinues || uploadingInfile)) {
-                log.info("conn={} client={} user={} timed out in the middle of a packet, closing", connectionId, remote, username);
-                failAndClose(ErrorCode.ER_NET_READ_INTERRUPTED, "Got timeout reading communication packets", 1);
-            }
-            return;
+    /**
+     * net_read_timeout applies only while the client owes us the rest of a packet (ReadStallTimer also requires
+     * that we read from it: a pause of our own is not the client stalling). Part of a pipelined command that waits
+     * behind a response is not owed yet: MariaDB would not be reading it either (commandDone() restarts the clock).
+     */
+    private boolean owesClientBytes() {
+        boolean midPacket = framer != null && framer.pendingBytes() > 0 && !awaitingResponse;
+        return state == State.READY && (midPacket || clientFrameContinues || uploadingInfile);
+    }
+
+    private void readTimedOut() {
+        if (owesClientBytes()) {
+            log.info("conn={} client={} user={} timed out in the middle of a packet, closing", connectionId, remote, username);
+            failAndClose(ErrorCode.ER_NET_READ_INTERRUPTED, "Got timeout reading communication packets", 1);
         }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -1129,10 +1130,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         Packet frame = pendingFrame;
         pendingFrame = null;
         if (cmdRead && conn != held && cmdType == Command.COM_STMT_EXECUTE && !cmdCursor && !clientFrameContinues
-            && retryFrame == null) {
+            && !retryFrame.isHeld()) {
             // A prepared read may run again elsewhere too; the id is rewritten in place, so the retry
             // puts the client's id back (see onBackendLost).
-            retryFrame = new Packet(frame.content().retainedDuplicate());
+            retryFrame.keep(frame);
         }
         if (bs != null) {
             ExecutePacket.setStatementId(frame, bs.id());
@@ -1150,9 +1151,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 holdConnection(conn);
             }
         }
-        if (cmdRead && conn != held && cmdType == Command.COM_QUERY && !clientFrameContinues && retryFrame == null) {
+        if (cmdRead && conn != held && cmdType == Command.COM_QUERY && !clientFrameContinues && !retryFrame.isHeld()) {
             // A read that fails before any answer may run again on another node (as the client sent it).
-            retryFrame = new Packet(frame.content().retainedDuplicate());
+            retryFrame.keep(frame);
         }
         if (cmdCausal && prefixable()) {
             frame = withCausalPrefix(frame);
@@ -1357,12 +1358,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         switch (event) {
             case COMPLETE -> {
                 awaitingResponse = false;
+                // The connection took the clock when the response completed: the session's idle time starts there.
+                long doneNanos = current != null ? current.lastActivityNanos() : System.nanoTime();
                 // The connection may go back to the pool now, and its read-complete event with it: flush here.
                 writeRun();
                 ctx.flush();
                 commandCompleted();
                 if (!clientFrameContinues) {
-                    commandDone();
+                    commandDone(doneNanos);
                 }
             }
             case LOCAL_INFILE_REQUEST -> {
@@ -1621,16 +1624,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (!(cause instanceof NodeUnavailableException)) {
             reportFailure(node, cause);
         }
-        if (inCommand && retryFrame != null && !responseStarted && !stateLost && !clientFrameContinues
+        if (inCommand && retryFrame.isHeld() && !responseStarted && !stateLost && !clientFrameContinues
             && System.nanoTime() < cmdDeadlineNanos) {
             // A read that got no answer yet: run it again on another node.
             log.info("conn={} user={} read lost on {} ({}), retrying on another node", connectionId, username,
                 node.name(), describe(cause));
-            pendingFrame = retryFrame;
+            pendingFrame = retryFrame.take();
             if (cmdType == Command.COM_STMT_EXECUTE) {
                 ExecutePacket.setStatementId(pendingFrame, cmdStatement.id);
             }
-            retryFrame = null;
             cmdExcluded = node;
             acquire();
             return;
@@ -1885,16 +1887,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void commandDone() {
-        activity.idle();
+        commandDone(System.nanoTime());
+    }
+
+    private void commandDone(long nowNanos) {
+        activity.idle(nowNanos);
+        awaitingResponse = false;
         if (framer != null && framer.pendingBytes() > 0) {
             // The client began its next command during this one: its net_read_timeout starts now, as MariaDB's
             // would (and as it did here when reading paused for every response).
-            IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
-            if (idle != null) {
-                idle.resetReadTimeout();
-            }
+            readStall.restart();
         }
-        awaitingResponse = false;
         drainQueue();
         updateClientAutoRead();
     }
@@ -1943,10 +1946,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         boolean read = wantsClientBytes && backendWritable && !(acquiring && !clientFrameContinues);
         if (read && !ctx.channel().config().isAutoRead()) {
             // We paused reading, not the client: its net_read_timeout starts again now.
-            IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
-            if (idle != null) {
-                idle.resetReadTimeout();
-            }
+            readStall.restart();
+        } else {
+            readStall.stateChanged();
         }
         ctx.channel().config().setAutoRead(read);
     }
@@ -2055,10 +2057,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void releaseRetryFrame() {
-        if (retryFrame != null) {
-            retryFrame.release();
-            retryFrame = null;
-        }
+        retryFrame.release();
     }
 
     private void sendError(ErrPacket err, int seq) {
@@ -2089,6 +2088,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         boolean midCommand = current != null && (current.inCommand() || clientFrameContinues || uploadingInfile);
         state = State.CLOSED;
         cancelHandshakeTimer();
+        if (readStall != null) {
+            readStall.cancel();
+        }
         Packet p;
         while ((p = queued.poll()) != null) {
             p.release();

@@ -20,8 +20,8 @@ public final class CommandCounters {
     /** Buckets per command, as ProxySQL's table has. */
     public static final int BUCKETS = BOUNDS_US.length + 1;
 
+    /** A type's count is the sum of its buckets: one adder less per statement. */
     private static final class Slot {
-        final LongAdder count = new LongAdder();
         final LongAdder totalUs = new LongAdder();
         final LongAdder[] buckets = new LongAdder[BUCKETS];
 
@@ -29,6 +29,14 @@ public final class CommandCounters {
             for (int i = 0; i < BUCKETS; i++) {
                 buckets[i] = new LongAdder();
             }
+        }
+
+        long count() {
+            long n = 0;
+            for (LongAdder b : buckets) {
+                n += b.sum();
+            }
+            return n;
         }
     }
 
@@ -56,7 +64,6 @@ public final class CommandCounters {
         if (s == null) {
             s = other;
         }
-        s.count.increment();
         s.totalUs.add(micros);
         int b = 0;
         while (b < BOUNDS_US.length && micros > BOUNDS_US[b]) {
@@ -69,7 +76,7 @@ public final class CommandCounters {
     public long total() {
         long n = 0;
         for (Slot s : slots.values()) {
-            n += s.count.sum();
+            n += s.count();
         }
         return n;
     }
@@ -80,10 +87,12 @@ public final class CommandCounters {
         for (String c : order) {
             Slot s = slots.get(c);
             long[] b = new long[BUCKETS];
+            long count = 0;
             for (int i = 0; i < BUCKETS; i++) {
                 b[i] = s.buckets[i].sum();
+                count += b[i];
             }
-            out.add(new Row(c, s.totalUs.sum(), s.count.sum(), b));
+            out.add(new Row(c, s.totalUs.sum(), count, b));
         }
         return out;
     }

@@ -30,8 +30,6 @@ public final class DataPathMetrics {
     private final CommandCounters commands = new CommandCounters();
     private final LongAdder clientsAccepted = new LongAdder();
     private final LongAdder clientsOpen = new LongAdder();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder writerChanges = new LongAdder();
     /** Meters by node; replaced whole when nodes join or leave (immutable, so reads need no lock). */
@@ -84,12 +82,10 @@ public final class DataPathMetrics {
     }
 
     void bytesIn(long n) {
-        bytesIn.add(n);
         metrics.clientBytesIn(n);
     }
 
     void bytesOut(long n) {
-        bytesOut.add(n);
         metrics.clientBytesOut(n);
     }
 
@@ -165,11 +161,11 @@ public final class DataPathMetrics {
     }
 
     public long bytesIn() {
-        return bytesIn.sum();
+        return metrics.clientBytesIn();
     }
 
     public long bytesOut() {
-        return bytesOut.sum();
+        return metrics.clientBytesOut();
     }
 
     public long errors() {

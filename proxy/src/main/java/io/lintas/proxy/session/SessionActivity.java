@@ -52,12 +52,12 @@ final class SessionActivity {
         return command == IDLE && System.nanoTime() - startNanos >= nanos;
     }
 
-    /** The command is over. */
-    void idle() {
+    /** The command ended at {@code nanos} ({@link System#nanoTime()}). */
+    void idle(long nanos) {
         if (command != IDLE) {
             command = IDLE;
             info = null;
-            startNanos = System.nanoTime();
+            startNanos = nanos;
         }
     }
 
