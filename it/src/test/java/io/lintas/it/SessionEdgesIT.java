@@ -1,0 +1,205 @@
+package io.lintas.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Session state at its edges, with one backend connection per node so that two sessions always share it: state
+ * that lasts for the next transaction only, values that belong to the previous statement (LAST_INSERT_ID,
+ * {@code @@identity}, ROW_COUNT(), warnings). Each test checks against what a
+ * direct connection to node3 does with the same steps.
+ */
+@ExtendWith(LintasLogOnFailure.class)
+@Timeout(240)
+class SessionEdgesIT {
+    /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION. */
+    private static final int READ_ONLY_TRANSACTION = 1792;
+    private static LintasProcess lintas;
+
+    @BeforeAll
+    static void start() {
+        // One event loop: a pooled connection serves only sessions of its own loop, and the two sessions of a
+        // test must share one.
+        lintas = LintasProcess.builder().name("SessionEdgesIT").proxy("io_threads: 1").yaml("""
+            pool:
+              max_connections: 1
+              queue_timeout_ms: 5000
+            routing:
+              consistency: eventual
+            """).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lintas != null) {
+            lintas.close();
+        }
+    }
+
+    /** Runs the steps of session {@code a} (direct or through Lintas) with {@code b} interleaved. */
+    private interface TwoSessions {
+        void run(Connection a, Connection b) throws SQLException;
+    }
+
+    private static void directAndThroughLintas(TwoSessions steps) throws SQLException {
+        try (Connection a = Db.direct(Sandbox.NODE3_PORT); Connection b = Db.direct(Sandbox.NODE3_PORT)) {
+            steps.run(a, b);
+        }
+        try (Connection a = Db.viaLintas(lintas); Connection b = Db.viaLintas(lintas)) {
+            steps.run(a, b);
+        }
+    }
+
+    /**
+     * {@code SET TRANSACTION READ ONLY} (no SESSION) applies to the session's next transaction only: on the
+     * shared connection it must neither reach another session's transaction nor be lost for this one's.
+     */
+    @Test
+    void oneShotTransactionCharacteristicsStayWithTheirSession() throws SQLException {
+        String table = Db.uniqueName("edge_oneshot");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "SET TRANSACTION READ ONLY");
+                // Another session's transaction is not read-only.
+                Db.exec(b, "START TRANSACTION");
+                Db.exec(b, "INSERT INTO " + table + " VALUES (1)");
+                Db.exec(b, "COMMIT");
+                // This session's next transaction is.
+                Db.exec(a, "START TRANSACTION");
+                SQLException e = assertThrows(SQLException.class, () -> Db.exec(a, "INSERT INTO " + table + " VALUES (2)"));
+                assertEquals(READ_ONLY_TRANSACTION, e.getErrorCode(), e.toString());
+                Db.exec(a, "COMMIT");
+                // And only that one.
+                Db.exec(a, "START TRANSACTION");
+                Db.exec(a, "INSERT INTO " + table + " VALUES (3)");
+                Db.exec(a, "COMMIT");
+                assertEquals("REPEATABLE-READ", Db.scalarString(a, "SELECT @@tx_isolation"));
+            });
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                assertEquals(4, Db.scalarLong(c, "SELECT COUNT(*) FROM " + table), "1 and 3, twice");
+            }
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    /** {@code SET TRANSACTION ISOLATION LEVEL} without SESSION does not change the session's level. */
+    @Test
+    void oneShotIsolationLevelIsNotASessionVariable() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            Db.exec(a, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+            Db.exec(a, "START TRANSACTION");
+            Db.exec(a, "COMMIT");
+            assertEquals("REPEATABLE-READ", Db.scalarString(a, "SELECT @@tx_isolation"));
+            assertEquals("REPEATABLE-READ", Db.scalarString(a, "/* lintas:writer */ SELECT @@tx_isolation"));
+            assertEquals("REPEATABLE-READ", Db.scalarString(b, "/* lintas:writer */ SELECT @@tx_isolation"));
+        });
+    }
+
+    /** {@code @@identity} is LAST_INSERT_ID() under another name: the session's own, whoever used the connection. */
+    @Test
+    void identityIsTheSessionsOwn() throws SQLException {
+        String table = Db.uniqueName("edge_identity");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "INSERT INTO " + table + " (v) VALUES (1)");
+                long mine = Db.scalarLong(a, "SELECT LAST_INSERT_ID()");
+                Db.exec(b, "INSERT INTO " + table + " (v) VALUES (2), (3)");
+                assertEquals(mine, Db.scalarLong(a, "SELECT @@identity"));
+                assertEquals(mine, Db.scalarLong(a, "SELECT @@session.identity"));
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    /** LAST_INSERT_ID(expr) in a SELECT sets the session's value; another session on the connection must not see it. */
+    @Test
+    void lastInsertIdSetByASelectStaysInItsSession() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            assertEquals(42, Db.scalarLong(a, "SELECT LAST_INSERT_ID(42)"));
+            assertEquals(0, Db.scalarLong(b, "SELECT LAST_INSERT_ID()"));
+            assertEquals(42, Db.scalarLong(a, "SELECT LAST_INSERT_ID()"));
+            assertEquals(7, Db.scalarLong(b, "SELECT LAST_INSERT_ID(7)"));
+            assertEquals(42, Db.scalarLong(a, "SELECT LAST_INSERT_ID()"));
+            assertEquals(7, Db.scalarLong(b, "SELECT LAST_INSERT_ID()"));
+        });
+    }
+
+    /** Warnings of a read are what SHOW WARNINGS and @@warning_count report next, as on a direct connection. */
+    @Test
+    void warningsOfAReadAreShownNext() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            assertEquals(0, Db.scalarLong(a, "SELECT CAST('abc' AS SIGNED)"));
+            assertEquals(List.of("Warning 1292"), warnings(a));
+            assertEquals(1, Db.scalarLong(a, "SELECT @@warning_count"));
+        });
+    }
+
+    /** Warnings of a write survive another session's statement on the shared connection. */
+    @Test
+    void warningsOfAWriteSurviveAnotherSessionsStatement() throws SQLException {
+        String table = Db.uniqueName("edge_warn");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (v TINYINT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "SET SESSION sql_mode = ''");
+                Db.exec(a, "INSERT INTO " + table + " VALUES (1000)");
+                Db.exec(b, "INSERT INTO " + table + " VALUES (1)");
+                assertEquals(List.of("Warning 1264"), warnings(a));
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    /** ROW_COUNT() is about the session's previous statement, even when another session ran one in between. */
+    @Test
+    void rowCountIsAboutTheSessionsPreviousStatement() throws SQLException {
+        String table = Db.uniqueName("edge_rowcount");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
+                Db.exec(c, "INSERT INTO " + table + " VALUES (1), (2), (3)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "UPDATE " + table + " SET v = v + 1");
+                Db.exec(b, "/* lintas:writer */ SELECT 1");
+                assertEquals(3, Db.scalarLong(a, "SELECT ROW_COUNT()"));
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    private static List<String> warnings(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW WARNINGS")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getInt(2));
+            }
+        }
+        return out;
+    }
+}
