@@ -141,6 +141,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private String pinReason;
     /** The connection kept between commands (transaction, pinned state, cursor, long data), or null. */
     private BackendConnection held;
+    /**
+     * The held connection whose last statement of this session left warnings: kept until the next command, so
+     * that SHOW WARNINGS or @@warning_count asked next reads them there (other commands give it back first).
+     */
+    private BackendConnection warned;
     private final HashMap<BackendNode, PoolKey> keys = new HashMap<>();
     private final HashMap<Integer, ClientStatement> statements = new HashMap<>();
     private int nextStatementId = 1;
@@ -173,6 +178,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private int cmdOption = -1;
     /** The response to the command in progress ended with an ERR. */
     private boolean cmdErrored;
+    /** The command in progress reads the warnings of the session's previous statement on their connection. */
+    private boolean cmdReadsWarnings;
     private ClientStatement cmdStatement;
     private String prepareSql;
     private Classification prepareClass;
@@ -789,6 +796,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         lastInsertIdSeen = 0;
         cmdOption = -1;
         cmdErrored = false;
+        cmdReadsWarnings = false;
         cancelStatementTimer(); // a timer left by a command that ended on an error path
         cmdTimeoutMs = 0;
         cmdStartNanos = System.nanoTime();
@@ -826,7 +834,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 cmdTimeoutMs = outcome.timeoutMs();
             }
             Integer hg = outcome.destinationHostgroup();
-            if (hg != null && held == null) {
+            if (hg != null && (held == null || held == warned)) {
                 // The operator's rule decides, unless the session's state ties it to its connection.
                 cmdRead = hg == context.routing().readerHostgroup() && autocommit;
             }
@@ -860,7 +868,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Sets the command's route and session effects from its classification. */
     private void classify(Classification c) {
         cmdClass = c;
-        cmdUsesLastInsertId = mentions(c.digestText(), "last_insert_id");
+        cmdUsesLastInsertId = usesLastInsertId(c.digestText());
         boolean readOnlyTransaction = c.has(Effect.BEGIN_READ_ONLY_TRANSACTION);
         cmdRead = autocommit && (c.isRead() || readOnlyTransaction);
         cmdSessionOnly = c.has(Effect.SESSION_VARIABLE) || c.has(Effect.USE_SCHEMA);
@@ -968,6 +976,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // ---- running a command on a backend ------------------------------------------------------------------
 
     private void dispatch(Packet frame) {
+        if (warned != null) {
+            BackendConnection w = warned;
+            warned = null;
+            if (held == w && asksForWarnings()) {
+                cmdReadsWarnings = true; // reading them clears nothing: the next command may ask again
+            } else if (held == w && !mustHold(w)) {
+                held = null;
+                releaseToPool(w);
+            }
+        }
         awaitingResponse = ResponseTracker.expectsResponse(cmdType);
         clientFrameContinues = frame.hasContinuation();
         // Until the server answers, an error we make up must follow the client's last frame.
@@ -1214,6 +1232,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         runningThread = -1;
         if (mustHold(conn)) {
             holdConnection(conn);
+        } else if (conn.isUsable() && (cmdReadsWarnings
+            || conn.warnings() > 0 && (cmdType == Command.COM_QUERY || cmdType == Command.COM_STMT_EXECUTE))) {
+            // MariaDB lists a statement's warnings on its own connection only, until the next statement.
+            warned = conn;
+            holdConnection(conn);
         } else {
             if (held == conn) {
                 held = null;
@@ -1441,7 +1464,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         ExecutePacket.setStatementId(frame, clientId);
         ClientStatement stmt = new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
-            mentions(prepareClass.digestText(), "last_insert_id"), freeCopy(prepareSql));
+            usesLastInsertId(prepareClass.digestText()), freeCopy(prepareSql));
         statements.put(clientId, stmt);
         current.statementPrepared(stmt.key(expected.schema()), backendId, params, columns,
             context.backend().maxPreparedStatements());
@@ -1476,6 +1499,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (cmdClass != null && cmdClass.has(Effect.PIN_SESSION)) {
             pin(cmdClass.statementType() + " keeps state on its connection");
+        }
+        if (cmdUsesLastInsertId && lastInsertIdSeen == 0 && cmdClass != null && setsLastInsertId(cmdClass.digestText())) {
+            // LAST_INSERT_ID(expr) changed the value without an OK packet saying so (a SELECT): only this
+            // connection knows it now.
+            pin("LAST_INSERT_ID(expr) keeps its value on its connection");
         }
         ClientStatement stmt = cmdStatement;
         if (stmt != null) {
@@ -1537,6 +1565,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void holdConnection(BackendConnection conn) {
         held = conn;
+    }
+
+    /** The command in progress reads the previous statement's warnings (SHOW WARNINGS, @@warning_count...). */
+    private boolean asksForWarnings() {
+        Classification c = cmdClass;
+        if (c == null || (cmdType != Command.COM_QUERY && cmdType != Command.COM_STMT_EXECUTE)) {
+            return false;
+        }
+        String d = c.digestText();
+        return d != null && ("SHOW".equals(c.statementType()) && (mentions(d, "warnings") || mentions(d, "errors"))
+            || mentions(d, "warning_count") || mentions(d, "error_count") || mentions(d, "diagnostics"));
     }
 
     /** The held connection is no longer needed by anything: give it back. */
@@ -1605,7 +1644,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         BackendNode node = lost.node();
         boolean inCommand = current != null && (awaitingResponse || clientFrameContinues || uploadingInfile);
-        boolean stateLost = pinReason != null || inTransaction || lost == held;
+        // Warnings nobody asked for yet are no session state worth a disconnect.
+        boolean stateLost = pinReason != null || inTransaction || (lost == held && lost != warned);
         if (current == lost) {
             current = null;
             runningNode = null;
@@ -1616,6 +1656,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (held == lost) {
             held = null;
+        }
+        if (warned == lost) {
+            warned = null;
         }
         releaseToPool(lost);
         if (!(cause instanceof NodeUnavailableException)) {
@@ -1667,6 +1710,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void resetSession() {
         BackendConnection h = held;
         held = null;
+        warned = null;
         if (h != null) {
             h.detach();
             // Its state belongs to the old session: reset it before anyone else gets it.
@@ -2032,6 +2076,39 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return false;
     }
 
+    /** Whether a statement reads or sets LAST_INSERT_ID(), also under its other name {@code @@identity}. */
+    private static boolean usesLastInsertId(String digest) {
+        return mentions(digest, "last_insert_id") || mentions(digest, "identity");
+    }
+
+    /** Whether a digest calls LAST_INSERT_ID with an argument, which sets the value instead of reading it. */
+    private static boolean setsLastInsertId(String digest) {
+        if (digest == null) {
+            return false;
+        }
+        String word = "last_insert_id";
+        for (int i = 0, last = digest.length() - word.length(); i <= last; i++) {
+            if (!digest.regionMatches(true, i, word, 0, word.length())) {
+                continue;
+            }
+            int at = skipSpaces(digest, i + word.length());
+            if (at < digest.length() && digest.charAt(at) == '(') {
+                at = skipSpaces(digest, at + 1);
+                if (at < digest.length() && digest.charAt(at) != ')') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int skipSpaces(String s, int at) {
+        while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
+            at++;
+        }
+        return at;
+    }
+
     /** Case-insensitive search for an ASCII lower-case {@code word}. */
     private static boolean mentions(String text, String word) {
         if (text == null) {
@@ -2119,7 +2196,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             context.pool().release(c);
         }
-        if (h != null && h != c) {
+        if (h != null && h != c && h == warned && !mustHold(h)) {
+            // Kept only for the warnings of the session's last statement: clean for anyone.
+            warned = null;
+            h.detach();
+            h.setAutoRead(true);
+            context.pool().release(h);
+        } else if (h != null && h != c) {
             // It holds this session's transaction, locks or variables: nobody else may have them.
             h.detach();
             h.markDirty();
