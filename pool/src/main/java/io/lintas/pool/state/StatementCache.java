@@ -19,6 +19,7 @@ public final class StatementCache {
         private final int parameters;
         private final int columns;
         private boolean typesBound;
+        private boolean inUse;
 
         BackendStatement(int id, int parameters, int columns) {
             this.id = id;
@@ -50,6 +51,19 @@ public final class StatementCache {
         public void markTypesBound() {
             typesBound = true;
         }
+
+        /**
+         * Marks the statement as holding state of a session on the server (an open cursor, long data for the next
+         * execute): it is then never evicted, since closing it would lose that state.
+         */
+        public void setInUse(boolean inUse) {
+            this.inUse = inUse;
+        }
+
+        /** True while a session's cursor or long data lives on this statement. */
+        public boolean inUse() {
+            return inUse;
+        }
     }
 
     private final LinkedHashMap<String, BackendStatement> bySql = new LinkedHashMap<>(16, 0.75f, true);
@@ -73,7 +87,7 @@ public final class StatementCache {
         Iterator<Map.Entry<String, BackendStatement>> it = bySql.entrySet().iterator();
         while (bySql.size() > Math.max(1, capacity) && it.hasNext()) {
             Map.Entry<String, BackendStatement> e = it.next();
-            if (e.getKey().equals(sql)) {
+            if (e.getKey().equals(sql) || e.getValue().inUse) {
                 continue;
             }
             evicted.add(e.getValue().id);

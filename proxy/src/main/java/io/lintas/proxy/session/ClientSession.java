@@ -948,7 +948,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientStatement stmt = statements.remove(id);
         if (stmt != null && stmt.needsConnection() && held != null) {
             // Its cursor or long data lives on the held connection: close it there.
-            StatementCache.BackendStatement bs = held.statements().remove(stmt.key(expected.schema()));
+            StatementCache.BackendStatement bs = held.statements().remove(stmt.key());
             if (bs != null) {
                 held.closeStatement(bs.id());
                 held.flush();
@@ -1123,22 +1123,57 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             send(conn, null);
             return;
         }
-        String cacheKey = stmt.key(expected.schema());
+        String cacheKey = stmt.key();
         StatementCache.BackendStatement bs = conn.statements().get(cacheKey);
         if (bs != null) {
             send(conn, bs);
             return;
         }
         // First use of this statement on this connection: prepare it here, keeping the client's metadata.
+        String home = stmt.schema;
+        String now = conn.sessionState().schema();
+        if (home == null || now == null || home.equals(now)) {
+            prepareThenSend(conn, stmt, cacheKey, null);
+            return;
+        }
+        // The session has moved to another schema since it prepared the statement: MariaDB resolves the
+        // statement's unqualified names in the schema it was prepared in, so prepare it there.
+        conn.initDb(home, syncTimeoutMs()).addListener((Future<OkPacket> f) -> {
+            if (state == State.CLOSED || current != conn) {
+                return;
+            }
+            if (f.isSuccess()) {
+                conn.sessionState().setSchema(home);
+                prepareThenSend(conn, stmt, cacheKey, now);
+            } else {
+                syncFailed(conn, f.cause());
+            }
+        });
+    }
+
+    /** Prepares {@code stmt} on {@code conn}, goes back to schema {@code back} when set, then sends the command. */
+    private void prepareThenSend(BackendConnection conn, ClientStatement stmt, String cacheKey, String back) {
         conn.prepareInternal(stmt.sql, cacheKey, context.backend().maxPreparedStatements(), syncTimeoutMs())
             .addListener((Future<StatementCache.BackendStatement> p) -> {
                 if (state == State.CLOSED || current != conn) {
                     return;
                 }
-                if (p.isSuccess()) {
+                if (!p.isSuccess()) {
+                    syncFailed(conn, p.cause());
+                } else if (back == null) {
                     send(conn, p.getNow());
                 } else {
-                    syncFailed(conn, p.cause());
+                    conn.initDb(back, syncTimeoutMs()).addListener((Future<OkPacket> f) -> {
+                        if (state == State.CLOSED || current != conn) {
+                            return;
+                        }
+                        if (f.isSuccess()) {
+                            conn.sessionState().setSchema(back);
+                            send(conn, p.getNow());
+                        } else {
+                            syncFailed(conn, f.cause());
+                        }
+                    });
                 }
             });
     }
@@ -1165,6 +1200,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 }
             }
             if (cmdType == Command.COM_STMT_SEND_LONG_DATA) {
+                bs.setInUse(true);
                 holdConnection(conn);
             }
         }
@@ -1464,9 +1500,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         ExecutePacket.setStatementId(frame, clientId);
         ClientStatement stmt = new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
-            usesLastInsertId(prepareClass.digestText()), freeCopy(prepareSql));
+            usesLastInsertId(prepareClass.digestText()), freeCopy(prepareSql), expected.schema());
         statements.put(clientId, stmt);
-        current.statementPrepared(stmt.key(expected.schema()), backendId, params, columns,
+        current.statementPrepared(stmt.key(), backendId, params, columns,
             context.backend().maxPreparedStatements());
     }
 
@@ -1522,6 +1558,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     stmt.longDataPending = false;
                 }
                 default -> { }
+            }
+            StatementCache.BackendStatement bs = conn.statements().get(stmt.key());
+            if (bs != null) {
+                // Preparing more statements than the connection keeps must not close this one's cursor.
+                bs.setInUse(stmt.needsConnection());
             }
         }
         boolean released = cmdType == Command.COM_SET_OPTION && !cmdErrored && optionChanged(conn);
