@@ -18,7 +18,7 @@ public final class StatementCache {
         private final int id;
         private final int parameters;
         private final int columns;
-        private boolean typesBound;
+        private byte[] boundTypes;
         private boolean inUse;
 
         BackendStatement(int id, int parameters, int columns) {
@@ -42,14 +42,14 @@ public final class StatementCache {
             return columns;
         }
 
-        /** True once an execute sent parameter types to the server on this connection. */
-        public boolean typesBound() {
-            return typesBound;
+        /** The parameter types (2 bytes each) the server last got for this statement on this connection, or null. */
+        public byte[] boundTypes() {
+            return boundTypes;
         }
 
-        /** Records that the server now knows the parameter types. */
-        public void markTypesBound() {
-            typesBound = true;
+        /** Records the parameter types an execute sent to the server on this connection. */
+        public void bindTypes(byte[] types) {
+            boundTypes = types;
         }
 
         /**

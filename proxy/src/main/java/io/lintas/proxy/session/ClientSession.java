@@ -70,6 +70,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -1191,12 +1192,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             ExecutePacket.setStatementId(frame, bs.id());
             if (cmdType == Command.COM_STMT_EXECUTE && cmdStatement.parameters > 0) {
                 if (ExecutePacket.boundFlagOffset(frame, cmdStatement.parameters) >= 0 && !ExecutePacket.typesOmitted(frame, cmdStatement.parameters)) {
-                    bs.markTypesBound();
-                } else if (!bs.typesBound() && cmdStatement.parameterTypes != null
-                    && ExecutePacket.typesOmitted(frame, cmdStatement.parameters)) {
-                    // This connection never saw the types the client sent on another one.
+                    bs.bindTypes(cmdStatement.parameterTypes);
+                } else if (cmdStatement.parameterTypes != null && ExecutePacket.typesOmitted(frame, cmdStatement.parameters)
+                    && !Arrays.equals(bs.boundTypes(), cmdStatement.parameterTypes)) {
+                    // This connection never saw the types the client last sent (on another one), or it holds types
+                    // an earlier execute (this session's or another's) bound: the server would decode with those.
                     frame = ExecutePacket.withTypes(ctx.alloc(), frame, cmdStatement.parameters, cmdStatement.parameterTypes);
-                    bs.markTypesBound();
+                    bs.bindTypes(cmdStatement.parameterTypes);
                 }
             }
             if (cmdType == Command.COM_STMT_SEND_LONG_DATA) {
