@@ -176,6 +176,35 @@ class SessionEdgesIT {
         }
     }
 
+    /**
+     * A stored procedure that sets a user variable and creates a temporary table leaves both on its connection:
+     * the session must keep seeing them, and another session must never get them.
+     */
+    @Test
+    void stateAProcedureLeavesOnItsConnectionStaysWithTheSession() throws SQLException {
+        String proc = Db.uniqueName("edge_proc");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE PROCEDURE " + proc + "() BEGIN SET @edge_x = 5; "
+                    + "CREATE TEMPORARY TABLE edge_proc_tmp (a INT); INSERT INTO edge_proc_tmp VALUES (7); END");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "CALL " + proc + "()");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(5, Db.scalarLong(a, "SELECT @edge_x"));
+                    assertEquals(7, Db.scalarLong(a, "SELECT a FROM edge_proc_tmp"));
+                    assertEquals(null, Db.scalarString(b, "/* lintas:writer */ SELECT @edge_x"));
+                    SQLException e = assertThrows(SQLException.class,
+                        () -> Db.scalarLong(b, "/* lintas:writer */ SELECT a FROM edge_proc_tmp"));
+                    assertEquals(1146, e.getErrorCode(), e.toString());
+                }
+                Db.exec(a, "DROP TEMPORARY TABLE edge_proc_tmp");
+            });
+        } finally {
+            Db.dropProcedures(proc);
+        }
+    }
+
     /** ROW_COUNT() is about the session's previous statement, even when another session ran one in between. */
     @Test
     @Disabled("bug: ROW_COUNT() reads the shared connection's last statement, which may be another session's "

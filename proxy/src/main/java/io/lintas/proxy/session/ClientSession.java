@@ -1394,6 +1394,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 if (conn != null) {
                     conn.sessionState().setSchema(schema);
                 }
+            } else if (c instanceof SessionStateChange.StateChange sc && sc.changed() && stateChangeUnexplained()) {
+                // Beyond the variables and schema it lists, the session changed state that lives on this
+                // connection only: a procedure that set a user variable or created a temporary table, say.
+                pin("the server reported a session state change of " + (cmdClass == null ? Command.name(cmdType)
+                    : cmdClass.statementType()));
             }
         }
     }
@@ -1608,6 +1613,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void holdConnection(BackendConnection conn) {
         held = conn;
+    }
+
+    /**
+     * A state change the server reported comes from a stored procedure, whose text Lintas cannot see. (The
+     * server also reports one for statements whose effects Lintas follows itself, transactions among them, so
+     * only CALL is taken as the sign of state that must stay on the connection.)
+     */
+    private boolean stateChangeUnexplained() {
+        Classification c = cmdClass;
+        return (cmdType == Command.COM_QUERY || cmdType == Command.COM_STMT_EXECUTE) && c != null
+            && "CALL".equals(c.statementType());
     }
 
     /** The command in progress reads the previous statement's warnings (SHOW WARNINGS, @@warning_count...). */
