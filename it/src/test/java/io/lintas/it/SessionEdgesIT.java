@@ -157,6 +157,17 @@ class SessionEdgesIT {
         });
     }
 
+    /** A statement that pins the session right after a read that warned still pins it to the writer. */
+    @Test
+    void aPinAfterAReadThatWarnedIsOnTheWriter() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            assertEquals(0, Db.scalarLong(a, "SELECT CAST('abc' AS SIGNED)"));
+            Db.exec(a, "GET DIAGNOSTICS @edge_n = NUMBER");
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(a));
+            assertEquals(Sandbox.NODE3_PORT, Db.port(a), "pinned to the writer");
+        });
+    }
+
     /** Warnings of a write survive another session's statement on the shared connection. */
     @Test
     void warningsOfAWriteSurviveAnotherSessionsStatement() throws SQLException {

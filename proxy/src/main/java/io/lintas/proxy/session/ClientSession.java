@@ -1629,7 +1629,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** The command in progress reads the previous statement's warnings (SHOW WARNINGS, @@warning_count...). */
     private boolean asksForWarnings() {
         Classification c = cmdClass;
-        if (c == null || (cmdType != Command.COM_QUERY && cmdType != Command.COM_STMT_EXECUTE)) {
+        if (c == null || (cmdType != Command.COM_QUERY && cmdType != Command.COM_STMT_EXECUTE)
+            || c.has(Effect.PIN_SESSION)) {
+            // GET DIAGNOSTICS .. @var = ..: it pins, and a session must never be pinned to a reader's connection.
             return false;
         }
         String d = c.digestText();
