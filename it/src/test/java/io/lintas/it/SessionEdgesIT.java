@@ -168,6 +168,20 @@ class SessionEdgesIT {
         });
     }
 
+    /** State that pins, created inside a read-only transaction (which runs on a reader), still pins to the writer. */
+    @Test
+    @Disabled("bug: a pin inside START TRANSACTION READ ONLY keeps the reader's connection for good: after COMMIT "
+        + "every write of the session runs on node1/node2")
+    void aPinInsideAReadOnlyTransactionIsOnTheWriter() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            Db.exec(a, "START TRANSACTION READ ONLY");
+            Db.exec(a, "SET @edge_ro = 1");
+            Db.exec(a, "COMMIT");
+            assertEquals(1, Db.scalarLong(a, "SELECT @edge_ro"));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(a));
+        });
+    }
+
     /** Warnings of a write survive another session's statement on the shared connection. */
     @Test
     void warningsOfAWriteSurviveAnotherSessionsStatement() throws SQLException {
