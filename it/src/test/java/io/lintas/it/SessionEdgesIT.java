@@ -182,6 +182,22 @@ class SessionEdgesIT {
         });
     }
 
+    /** {@code SET @@var = ?} as a server-side prepared statement changes the session's variable, and only its. */
+    @Test
+    void aPreparedSetOfAnUnscopedVariableFollowsTheSession() throws SQLException {
+        try (Connection a = Db.viaLintas(lintas, "useServerPrepStmts=true"); Connection b = Db.viaLintas(lintas);
+             java.sql.PreparedStatement ps = a.prepareStatement("SET @@sql_mode = ?")) {
+            String before = Db.scalarString(b, "/* lintas:writer */ SELECT @@sql_mode");
+            ps.setString(1, "ANSI_QUOTES");
+            ps.execute();
+            for (int i = 0; i < 3; i++) {
+                assertEquals("ANSI_QUOTES", Db.scalarString(a, "SELECT @@sql_mode"));
+                assertEquals("ANSI_QUOTES", Db.scalarString(a, "/* lintas:writer */ SELECT @@sql_mode"));
+                assertEquals(before, Db.scalarString(b, "/* lintas:writer */ SELECT @@sql_mode"));
+            }
+        }
+    }
+
     /** Warnings of a write survive another session's statement on the shared connection. */
     @Test
     void warningsOfAWriteSurviveAnotherSessionsStatement() throws SQLException {

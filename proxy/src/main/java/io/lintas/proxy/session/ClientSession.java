@@ -1543,6 +1543,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (cmdClass != null && cmdClass.has(Effect.PIN_SESSION)) {
             pin(cmdClass.statementType() + " keeps state on its connection");
         }
+        if (cmdType == Command.COM_STMT_EXECUTE && cmdClass != null && cmdClass.has(Effect.SESSION_VARIABLE)) {
+            // The server's OK to COM_STMT_EXECUTE carries no session-state changes: a prepared SET changes the
+            // connection's variables unseen, so the session keeps that connection.
+            pin("a prepared " + cmdClass.statementType() + " changes variables the server does not report");
+        }
         if (cmdUsesLastInsertId && lastInsertIdSeen == 0 && cmdClass != null && setsLastInsertId(cmdClass.digestText())) {
             // LAST_INSERT_ID(expr) changed the value without an OK packet saying so (a SELECT): only this
             // connection knows it now.
