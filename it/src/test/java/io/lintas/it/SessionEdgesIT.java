@@ -246,6 +246,33 @@ class SessionEdgesIT {
         }
     }
 
+    /** The same procedure run as a server-side prepared statement (COM_STMT_EXECUTE). */
+    @Test
+    void stateAPreparedCallLeavesOnItsConnectionStaysWithTheSession() throws SQLException {
+        String proc = Db.uniqueName("edge_pproc");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE PROCEDURE " + proc + "() BEGIN SET @edge_y = 6; "
+                    + "CREATE TEMPORARY TABLE edge_pproc_tmp (a INT); INSERT INTO edge_pproc_tmp VALUES (8); END");
+            }
+            for (int port : new int[] {Sandbox.NODE3_PORT, lintas.port()}) {
+                try (Connection a = java.sql.DriverManager.getConnection(Db.url(port, "useServerPrepStmts=true"), Db.USER,
+                         Db.PASSWORD);
+                     Connection b = java.sql.DriverManager.getConnection(Db.url(port, ""), Db.USER, Db.PASSWORD);
+                     java.sql.PreparedStatement call = a.prepareStatement("CALL " + proc + "()")) {
+                    call.execute();
+                    for (int i = 0; i < 3; i++) {
+                        assertEquals(6, Db.scalarLong(a, "SELECT @edge_y"), port + "");
+                        assertEquals(8, Db.scalarLong(a, "SELECT a FROM edge_pproc_tmp"));
+                        assertEquals(null, Db.scalarString(b, "/* lintas:writer */ SELECT @edge_y"));
+                    }
+                }
+            }
+        } finally {
+            Db.dropProcedures(proc);
+        }
+    }
+
     /** ROW_COUNT() is about the session's previous statement, even when another session ran one in between. */
     @Test
     @Disabled("bug: ROW_COUNT() reads the shared connection's last statement, which may be another session's "

@@ -1544,8 +1544,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             pin(cmdClass.statementType() + " keeps state on its connection");
         }
         if (cmdType == Command.COM_STMT_EXECUTE && cmdClass != null && cmdClass.has(Effect.SESSION_VARIABLE)) {
-            // The server's OK to COM_STMT_EXECUTE carries no session-state changes: a prepared SET changes the
-            // connection's variables unseen, so the session keeps that connection.
+            // The server's OK to COM_STMT_EXECUTE does not list the variables a prepared SET changed (seen with
+            // MariaDB 10.11): they change on the connection unseen, so the session keeps that connection.
             pin("a prepared " + cmdClass.statementType() + " changes variables the server does not report");
         }
         if (cmdUsesLastInsertId && lastInsertIdSeen == 0 && cmdClass != null && setsLastInsertId(cmdClass.digestText())) {
