@@ -86,6 +86,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private ResponseTracker tracker;
     private ResponseSink sink;
     private int statusFlags;
+    private int warnings;
     private ScheduledFuture<?> loginTimer;
     private BackendCredentials currentCredentials;
     private Promise<OkPacket> changeUserPromise;
@@ -182,6 +183,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Server status flags from the last OK or EOF. */
     public int statusFlags() {
         return statusFlags;
+    }
+
+    /** Warning count the last relayed response ended with (what SHOW WARNINGS would list now). */
+    public int warnings() {
+        return warnings;
     }
 
     /** The Netty channel, for event-loop affinity and writability. */
@@ -712,6 +718,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         if (event == ResponseTracker.Event.COMPLETE) {
             statusFlags = tracker.statusFlags();
+            warnings = tracker.warnings();
             lastActivityNanos = System.nanoTime();
             meter.answered(lastActivityNanos);
             meterIn(); // a finished response is fully counted by the time anyone hears of it

@@ -27,6 +27,7 @@ final class SetStatementRules {
             return e;
         }
         Scope scope = Scope.SESSION;
+        boolean scopeNamed = false;
         int t = lx.next();
         if (t == SqlLexer.EOF || t == SqlLexer.SEMICOLON) {
             e.add(Effect.UNPARSEABLE); // a bare SET
@@ -37,11 +38,17 @@ final class SetStatementRules {
                 Scope s = scopeKeyword(lx);
                 if (s != null) {
                     scope = s;
+                    scopeNamed = true;
                     t = lx.next();
                     continue;
                 }
                 if (lx.is("TRANSACTION")) {
-                    if (scope == Scope.SESSION) {
+                    if (!scopeNamed) {
+                        // Without a scope it sets the next transaction's characteristics only: the server keeps
+                        // them on this connection, reports nothing, and the next transaction of whichever
+                        // session uses the connection gets them.
+                        e.add(Effect.PIN_SESSION);
+                    } else if (scope == Scope.SESSION) {
                         e.add(Effect.SESSION_VARIABLE);
                     }
                     return e; // its characteristics list uses commas of its own; nothing else may follow

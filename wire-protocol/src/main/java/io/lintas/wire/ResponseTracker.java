@@ -32,6 +32,7 @@ public final class ResponseTracker {
     private int paramsLeft;
     private boolean inContinuation;
     private int statusFlags;
+    private int warnings;
     private int errorCode;
     private long preparedStatementId = -1;
     private int preparedParamCount;
@@ -57,6 +58,7 @@ public final class ResponseTracker {
         this.command = command;
         this.inContinuation = false;
         this.errorCode = 0;
+        this.warnings = 0;
         this.preparedStatementId = -1;
         switch (command) {
             case Command.COM_QUERY:
@@ -86,6 +88,11 @@ public final class ResponseTracker {
     /** Server status from the last OK or EOF seen (IN_TRANS, AUTOCOMMIT, ...). */
     public int statusFlags() {
         return statusFlags;
+    }
+
+    /** Warning count from the last OK or EOF of the response followed (0 after an ERR-only response). */
+    public int warnings() {
+        return warnings;
     }
 
     /** Error code of the ERR that ended the response, or 0. */
@@ -292,8 +299,10 @@ public final class ResponseTracker {
         int base = c.readerIndex() + Packet.HEADER_SIZE;
         int length = frame.payloadLength();
         int first = length == 0 ? -1 : c.getUnsignedByte(base);
-        if (first == 0xFE && length < EofPacketLength.MAX) {
+        if (first == 0xFE && length < EofPacketLength.MAX && !deprecateEof) {
+            // A classic EOF; with CLIENT_DEPRECATE_EOF a short 0xFE packet is an OK (warnings after the status).
             if (length >= 5) {
+                warnings = c.getUnsignedShortLE(base + 1);
                 statusFlags = c.getUnsignedShortLE(base + 3);
             }
             return;
@@ -304,6 +313,9 @@ public final class ResponseTracker {
         idx += sizeAt(c, idx, end);
         if (idx + 2 <= end) {
             statusFlags = c.getUnsignedShortLE(idx);
+        }
+        if (idx + 4 <= end) {
+            warnings = c.getUnsignedShortLE(idx + 2);
         }
     }
 

@@ -18,7 +18,8 @@ public final class StatementCache {
         private final int id;
         private final int parameters;
         private final int columns;
-        private boolean typesBound;
+        private byte[] boundTypes;
+        private boolean inUse;
 
         BackendStatement(int id, int parameters, int columns) {
             this.id = id;
@@ -41,14 +42,27 @@ public final class StatementCache {
             return columns;
         }
 
-        /** True once an execute sent parameter types to the server on this connection. */
-        public boolean typesBound() {
-            return typesBound;
+        /** The parameter types (2 bytes each) the server last got for this statement on this connection, or null. */
+        public byte[] boundTypes() {
+            return boundTypes;
         }
 
-        /** Records that the server now knows the parameter types. */
-        public void markTypesBound() {
-            typesBound = true;
+        /** Records the parameter types an execute sent to the server on this connection. */
+        public void bindTypes(byte[] types) {
+            boundTypes = types;
+        }
+
+        /**
+         * Marks the statement as holding state of a session on the server (an open cursor, long data for the next
+         * execute): it is then never evicted, since closing it would lose that state.
+         */
+        public void setInUse(boolean inUse) {
+            this.inUse = inUse;
+        }
+
+        /** True while a session's cursor or long data lives on this statement. */
+        public boolean inUse() {
+            return inUse;
         }
     }
 
@@ -73,7 +87,7 @@ public final class StatementCache {
         Iterator<Map.Entry<String, BackendStatement>> it = bySql.entrySet().iterator();
         while (bySql.size() > Math.max(1, capacity) && it.hasNext()) {
             Map.Entry<String, BackendStatement> e = it.next();
-            if (e.getKey().equals(sql)) {
+            if (e.getKey().equals(sql) || e.getValue().inUse) {
                 continue;
             }
             evicted.add(e.getValue().id);

@@ -68,6 +68,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private String pinReason;
     /** The connection kept between commands (transaction, pinned state, cursor, long data), or null. */
     private BackendConnection held;
+    /**
+     * The held connection whose last statement of this session left warnings: kept until the next command, so
+     * that SHOW WARNINGS or @@warning_count asked next reads them there (other commands give it back first).
+     */
+    private BackendConnection warned;
     private final HashMap<BackendNode, PoolKey> keys = new HashMap<>();
     private final HashMap<Integer, ClientStatement> statements = new HashMap<>();
     private int nextStatementId = 1;
@@ -172,6 +178,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private int cmdOption = -1;
     /** The response to the command in progress ended with an ERR. */
     private boolean cmdErrored;
+    /** The command in progress reads the warnings of the session's previous statement on their connection. */
+    private boolean cmdReadsWarnings;
     private ClientStatement cmdStatement;
     private String prepareSql;
     private Classification prepareClass;
@@ -790,6 +798,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         lastInsertIdSeen = 0;
         cmdOption = -1;
         cmdErrored = false;
+        cmdReadsWarnings = false;
         cancelStatementTimer(); // a timer left by a command that ended on an error path
         cmdTimeoutMs = 0;
         cmdStartNanos = System.nanoTime();
@@ -827,7 +836,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 cmdTimeoutMs = outcome.timeoutMs();
             }
             Integer hg = outcome.destinationHostgroup();
-            if (hg != null && held == null) {
+            if (hg != null && (held == null || held == warned)) {
                 // The operator's rule decides, unless the session's state ties it to its connection.
                 cmdRead = hg == context.routing().readerHostgroup() && autocommit;
             }
@@ -861,7 +870,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Sets the command's route and session effects from its classification. */
     private void classify(Classification c) {
         cmdClass = c;
-        cmdUsesLastInsertId = mentions(c.digestText(), "last_insert_id");
+        cmdUsesLastInsertId = usesLastInsertId(c.digestText());
         boolean readOnlyTransaction = c.has(Effect.BEGIN_READ_ONLY_TRANSACTION);
         cmdRead = autocommit && (c.isRead() || readOnlyTransaction);
         cmdSessionOnly = c.has(Effect.SESSION_VARIABLE) || c.has(Effect.USE_SCHEMA);
@@ -941,7 +950,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientStatement stmt = statements.remove(id);
         if (stmt != null && stmt.needsConnection() && held != null) {
             // Its cursor or long data lives on the held connection: close it there.
-            StatementCache.BackendStatement bs = held.statements().remove(stmt.key(expected.schema()));
+            StatementCache.BackendStatement bs = held.statements().remove(stmt.key());
             if (bs != null) {
                 held.closeStatement(bs.id());
                 held.flush();
@@ -969,6 +978,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // ---- running a command on a backend ------------------------------------------------------------------
 
     private void dispatch(Packet frame) {
+        if (warned != null) {
+            BackendConnection w = warned;
+            warned = null;
+            if (held == w && asksForWarnings()) {
+                cmdReadsWarnings = true; // reading them clears nothing: the next command may ask again
+            } else if (held == w && !mustHold(w)) {
+                held = null;
+                releaseToPool(w);
+            }
+        }
         awaitingResponse = ResponseTracker.expectsResponse(cmdType);
         clientFrameContinues = frame.hasContinuation();
         // Until the server answers, an error we make up must follow the client's last frame.
@@ -1106,22 +1125,57 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             send(conn, null);
             return;
         }
-        String cacheKey = stmt.key(expected.schema());
+        String cacheKey = stmt.key();
         StatementCache.BackendStatement bs = conn.statements().get(cacheKey);
         if (bs != null) {
             send(conn, bs);
             return;
         }
         // First use of this statement on this connection: prepare it here, keeping the client's metadata.
+        String home = stmt.schema;
+        String now = conn.sessionState().schema();
+        if (home == null || now == null || home.equals(now)) {
+            prepareThenSend(conn, stmt, cacheKey, null);
+            return;
+        }
+        // The session has moved to another schema since it prepared the statement: MariaDB resolves the
+        // statement's unqualified names in the schema it was prepared in, so prepare it there.
+        conn.initDb(home, syncTimeoutMs()).addListener((Future<OkPacket> f) -> {
+            if (state == State.CLOSED || current != conn) {
+                return;
+            }
+            if (f.isSuccess()) {
+                conn.sessionState().setSchema(home);
+                prepareThenSend(conn, stmt, cacheKey, now);
+            } else {
+                syncFailed(conn, f.cause());
+            }
+        });
+    }
+
+    /** Prepares {@code stmt} on {@code conn}, goes back to schema {@code back} when set, then sends the command. */
+    private void prepareThenSend(BackendConnection conn, ClientStatement stmt, String cacheKey, String back) {
         conn.prepareInternal(stmt.sql, cacheKey, context.backend().maxPreparedStatements(), syncTimeoutMs())
             .addListener((Future<StatementCache.BackendStatement> p) -> {
                 if (state == State.CLOSED || current != conn) {
                     return;
                 }
-                if (p.isSuccess()) {
+                if (!p.isSuccess()) {
+                    syncFailed(conn, p.cause());
+                } else if (back == null) {
                     send(conn, p.getNow());
                 } else {
-                    syncFailed(conn, p.cause());
+                    conn.initDb(back, syncTimeoutMs()).addListener((Future<OkPacket> f) -> {
+                        if (state == State.CLOSED || current != conn) {
+                            return;
+                        }
+                        if (f.isSuccess()) {
+                            conn.sessionState().setSchema(back);
+                            send(conn, p.getNow());
+                        } else {
+                            syncFailed(conn, f.cause());
+                        }
+                    });
                 }
             });
     }
@@ -1139,15 +1193,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             ExecutePacket.setStatementId(frame, bs.id());
             if (cmdType == Command.COM_STMT_EXECUTE && cmdStatement.parameters > 0) {
                 if (ExecutePacket.boundFlagOffset(frame, cmdStatement.parameters) >= 0 && !ExecutePacket.typesOmitted(frame, cmdStatement.parameters)) {
-                    bs.markTypesBound();
-                } else if (!bs.typesBound() && cmdStatement.parameterTypes != null
-                    && ExecutePacket.typesOmitted(frame, cmdStatement.parameters)) {
-                    // This connection never saw the types the client sent on another one.
+                    bs.bindTypes(cmdStatement.parameterTypes);
+                } else if (cmdStatement.parameterTypes != null && ExecutePacket.typesOmitted(frame, cmdStatement.parameters)
+                    && !Arrays.equals(bs.boundTypes(), cmdStatement.parameterTypes)) {
+                    // This connection never saw the types the client last sent (on another one), or it holds types
+                    // an earlier execute (this session's or another's) bound: the server would decode with those.
                     frame = ExecutePacket.withTypes(ctx.alloc(), frame, cmdStatement.parameters, cmdStatement.parameterTypes);
-                    bs.markTypesBound();
+                    bs.bindTypes(cmdStatement.parameterTypes);
                 }
             }
             if (cmdType == Command.COM_STMT_SEND_LONG_DATA) {
+                bs.setInUse(true);
                 holdConnection(conn);
             }
         }
@@ -1214,6 +1270,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         runningNode = null;
         runningThread = -1;
         if (mustHold(conn)) {
+            holdConnection(conn);
+        } else if (conn.isUsable() && (cmdReadsWarnings
+            || conn.warnings() > 0 && (cmdType == Command.COM_QUERY || cmdType == Command.COM_STMT_EXECUTE))) {
+            // MariaDB lists a statement's warnings on its own connection only, until the next statement.
+            warned = conn;
             holdConnection(conn);
         } else {
             if (held == conn) {
@@ -1334,6 +1395,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 if (conn != null) {
                     conn.sessionState().setSchema(schema);
                 }
+            } else if (c instanceof SessionStateChange.StateChange sc && sc.changed() && stateChangeUnexplained()) {
+                // Beyond the variables and schema it lists, the session changed state that lives on this
+                // connection only: a procedure that set a user variable or created a temporary table, say.
+                pin("the server reported a session state change of " + (cmdClass == null ? Command.name(cmdType)
+                    : cmdClass.statementType()));
             }
         }
     }
@@ -1444,9 +1510,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         ExecutePacket.setStatementId(frame, clientId);
         ClientStatement stmt = new ClientStatement(clientId, prepareSql, prepareClass, params, columns,
-            mentions(prepareClass.digestText(), "last_insert_id"), freeCopy(prepareSql));
+            usesLastInsertId(prepareClass.digestText()), freeCopy(prepareSql), expected.schema());
         statements.put(clientId, stmt);
-        current.statementPrepared(stmt.key(expected.schema()), backendId, params, columns,
+        current.statementPrepared(stmt.key(), backendId, params, columns,
             context.backend().maxPreparedStatements());
     }
 
@@ -1480,6 +1546,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (cmdClass != null && cmdClass.has(Effect.PIN_SESSION)) {
             pin(cmdClass.statementType() + " keeps state on its connection");
         }
+        if (cmdType == Command.COM_STMT_EXECUTE && cmdClass != null && cmdClass.has(Effect.SESSION_VARIABLE)) {
+            // The server's OK to COM_STMT_EXECUTE does not list the variables a prepared SET changed (seen with
+            // MariaDB 10.11): they change on the connection unseen, so the session keeps that connection.
+            pin("a prepared " + cmdClass.statementType() + " changes variables the server does not report");
+        }
+        if (cmdUsesLastInsertId && lastInsertIdSeen == 0 && cmdClass != null && setsLastInsertId(cmdClass.digestText())) {
+            // LAST_INSERT_ID(expr) changed the value without an OK packet saying so (a SELECT): only this
+            // connection knows it now.
+            pin("LAST_INSERT_ID(expr) keeps its value on its connection");
+        }
         ClientStatement stmt = cmdStatement;
         if (stmt != null) {
             switch (cmdType) {
@@ -1497,6 +1573,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     stmt.longDataPending = false;
                 }
                 default -> { }
+            }
+            StatementCache.BackendStatement bs = conn.statements().get(stmt.key());
+            if (bs != null) {
+                // Preparing more statements than the connection keeps must not close this one's cursor.
+                bs.setInUse(stmt.needsConnection());
             }
         }
         boolean released = cmdType == Command.COM_SET_OPTION && !cmdErrored && optionChanged(conn);
@@ -1540,6 +1621,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void holdConnection(BackendConnection conn) {
         held = conn;
+    }
+
+    /**
+     * A state change the server reported comes from a stored procedure, whose text Lintas cannot see. (The
+     * server also reports one for statements whose effects Lintas follows itself, transactions among them, so
+     * only CALL is taken as the sign of state that must stay on the connection.)
+     */
+    private boolean stateChangeUnexplained() {
+        Classification c = cmdClass;
+        return (cmdType == Command.COM_QUERY || cmdType == Command.COM_STMT_EXECUTE) && c != null
+            && "CALL".equals(c.statementType());
+    }
+
+    /** The command in progress reads the previous statement's warnings (SHOW WARNINGS, @@warning_count...). */
+    private boolean asksForWarnings() {
+        Classification c = cmdClass;
+        if (c == null || (cmdType != Command.COM_QUERY && cmdType != Command.COM_STMT_EXECUTE)
+            || c.has(Effect.PIN_SESSION)) {
+            // GET DIAGNOSTICS .. @var = ..: it pins, and a session must never be pinned to a reader's connection.
+            return false;
+        }
+        String d = c.digestText();
+        return d != null && ("SHOW".equals(c.statementType()) && (mentions(d, "warnings") || mentions(d, "errors"))
+            || mentions(d, "warning_count") || mentions(d, "error_count") || mentions(d, "diagnostics"));
     }
 
     /** The held connection is no longer needed by anything: give it back. */
@@ -1608,7 +1713,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         BackendNode node = lost.node();
         boolean inCommand = current != null && (awaitingResponse || clientFrameContinues || uploadingInfile);
-        boolean stateLost = pinReason != null || inTransaction || lost == held;
+        // Warnings nobody asked for yet are no session state worth a disconnect.
+        boolean stateLost = pinReason != null || inTransaction || (lost == held && lost != warned);
         if (current == lost) {
             current = null;
             runningNode = null;
@@ -1619,6 +1725,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (held == lost) {
             held = null;
+        }
+        if (warned == lost) {
+            warned = null;
         }
         releaseToPool(lost);
         if (!(cause instanceof NodeUnavailableException)) {
@@ -1669,6 +1778,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void resetSession() {
         BackendConnection h = held;
         held = null;
+        warned = null;
         if (h != null) {
             h.detach();
             // Its state belongs to the old session: reset it before anyone else gets it.
@@ -2034,6 +2144,39 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return false;
     }
 
+    /** Whether a statement reads or sets LAST_INSERT_ID(), also under its other name {@code @@identity}. */
+    private static boolean usesLastInsertId(String digest) {
+        return mentions(digest, "last_insert_id") || mentions(digest, "identity");
+    }
+
+    /** Whether a digest calls LAST_INSERT_ID with an argument, which sets the value instead of reading it. */
+    private static boolean setsLastInsertId(String digest) {
+        if (digest == null) {
+            return false;
+        }
+        String word = "last_insert_id";
+        for (int i = 0, last = digest.length() - word.length(); i <= last; i++) {
+            if (!digest.regionMatches(true, i, word, 0, word.length())) {
+                continue;
+            }
+            int at = skipSpaces(digest, i + word.length());
+            if (at < digest.length() && digest.charAt(at) == '(') {
+                at = skipSpaces(digest, at + 1);
+                if (at < digest.length() && digest.charAt(at) != ')') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int skipSpaces(String s, int at) {
+        while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
+            at++;
+        }
+        return at;
+    }
+
     /** Case-insensitive search for an ASCII lower-case {@code word}. */
     private static boolean mentions(String text, String word) {
         if (text == null) {
@@ -2121,7 +2264,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             context.pool().release(c);
         }
-        if (h != null && h != c) {
+        if (h != null && h != c && h == warned && !mustHold(h)) {
+            // Kept only for the warnings of the session's last statement: clean for anyone.
+            warned = null;
+            h.detach();
+            h.setAutoRead(true);
+            context.pool().release(h);
+        } else if (h != null && h != c) {
             // It holds this session's transaction, locks or variables: nobody else may have them.
             h.detach();
             h.markDirty();

@@ -2,7 +2,6 @@ package io.lintas.proxy.session;
 
 import io.lintas.router.Classification;
 
-import java.util.Objects;
 
 /**
  * A statement a client prepared, under the id Lintas gave it. The server-side statement lives on whichever
@@ -28,12 +27,16 @@ final class ClientStatement {
     boolean cursorOpen;
     /** COM_STMT_SEND_LONG_DATA sent data for the next execute to the held connection. */
     boolean longDataPending;
-    /** The backend cache key and the schema it was made for: an execute reuses it (no new string to hash). */
-    private String key;
-    private String keySchema;
+    /**
+     * The schema the client prepared it in (null: none). MariaDB resolves its unqualified names there for good,
+     * whatever USE comes later, so it is prepared in this schema on every connection and keyed by it.
+     */
+    final String schema;
+    /** The backend cache key, made once (no new string to hash per execute). */
+    private final String key;
 
     ClientStatement(int id, String sql, Classification classification, int parameters, int columns,
-                    boolean usesLastInsertId, int copy) {
+                    boolean usesLastInsertId, int copy, String schema) {
         this.id = id;
         this.sql = sql;
         this.classification = classification;
@@ -41,15 +44,13 @@ final class ClientStatement {
         this.columns = columns;
         this.usesLastInsertId = usesLastInsertId;
         this.copy = copy;
+        this.schema = schema;
+        String text = schema == null ? sql : schema + '\u0000' + sql;
+        this.key = copy == 0 ? text : copy + "\u0001" + text;
     }
 
-    /** The key of this statement in a connection's statement cache while the session's schema is {@code schema}. */
-    String key(String schema) {
-        if (key == null || !Objects.equals(schema, keySchema)) {
-            String text = schema == null ? sql : schema + '\u0000' + sql;
-            key = copy == 0 ? text : copy + "\u0001" + text;
-            keySchema = schema;
-        }
+    /** The key of this statement in a connection's statement cache. */
+    String key() {
         return key;
     }
 

@@ -1,0 +1,306 @@
+package io.lintas.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Session state at its edges, with two sessions that share a backend connection statement by statement: state
+ * that lasts for the next transaction only, values that belong to the previous statement (LAST_INSERT_ID,
+ * {@code @@identity}, ROW_COUNT(), warnings). Each test checks against what a
+ * direct connection to node3 does with the same steps.
+ */
+@ExtendWith(LintasLogOnFailure.class)
+@Timeout(240)
+class SessionEdgesIT {
+    /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION. */
+    private static final int READ_ONLY_TRANSACTION = 1792;
+    private static LintasProcess lintas;
+
+    @BeforeAll
+    static void start() {
+        // One event loop, as a pooled connection serves only sessions of its loop; two connections per node: an
+        // idle one is lent to whichever session asks next (so the sessions of a test share it), and a session
+        // that keeps one does not starve the other, which runs on the same test thread.
+        lintas = LintasProcess.builder().name("SessionEdgesIT").proxy("io_threads: 1").yaml("""
+            pool:
+              max_connections: 2
+              queue_timeout_ms: 5000
+            routing:
+              consistency: eventual
+            """).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lintas != null) {
+            lintas.close();
+        }
+    }
+
+    /** Runs the steps of session {@code a} (direct or through Lintas) with {@code b} interleaved. */
+    private interface TwoSessions {
+        void run(Connection a, Connection b) throws SQLException;
+    }
+
+    private static void directAndThroughLintas(TwoSessions steps) throws SQLException {
+        try (Connection a = Db.direct(Sandbox.NODE3_PORT); Connection b = Db.direct(Sandbox.NODE3_PORT)) {
+            steps.run(a, b);
+        }
+        try (Connection a = Db.viaLintas(lintas); Connection b = Db.viaLintas(lintas)) {
+            steps.run(a, b);
+        }
+    }
+
+    /**
+     * {@code SET TRANSACTION READ ONLY} (no SESSION) applies to the session's next transaction only: on the
+     * shared connection it must neither reach another session's transaction nor be lost for this one's.
+     */
+    @Test
+    void oneShotTransactionCharacteristicsStayWithTheirSession() throws SQLException {
+        String table = Db.uniqueName("edge_oneshot");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "SET TRANSACTION READ ONLY");
+                // Another session's transaction is not read-only.
+                Db.exec(b, "START TRANSACTION");
+                Db.exec(b, "INSERT INTO " + table + " VALUES (1)");
+                Db.exec(b, "COMMIT");
+                // This session's next transaction is.
+                Db.exec(a, "START TRANSACTION");
+                SQLException e = assertThrows(SQLException.class, () -> Db.exec(a, "INSERT INTO " + table + " VALUES (2)"));
+                assertEquals(READ_ONLY_TRANSACTION, e.getErrorCode(), e.toString());
+                Db.exec(a, "COMMIT");
+                // And only that one.
+                Db.exec(a, "START TRANSACTION");
+                Db.exec(a, "INSERT INTO " + table + " VALUES (3)");
+                Db.exec(a, "COMMIT");
+                assertEquals("REPEATABLE-READ", Db.scalarString(a, "SELECT @@tx_isolation"));
+            });
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                assertEquals(4, Db.scalarLong(c, "SELECT COUNT(*) FROM " + table), "1 and 3, twice");
+            }
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    /** {@code SET TRANSACTION ISOLATION LEVEL} without SESSION does not change the session's level. */
+    @Test
+    void oneShotIsolationLevelIsNotASessionVariable() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            Db.exec(a, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+            Db.exec(a, "START TRANSACTION");
+            Db.exec(a, "COMMIT");
+            assertEquals("REPEATABLE-READ", Db.scalarString(a, "SELECT @@tx_isolation"));
+            assertEquals("REPEATABLE-READ", Db.scalarString(a, "/* lintas:writer */ SELECT @@tx_isolation"));
+            assertEquals("REPEATABLE-READ", Db.scalarString(b, "/* lintas:writer */ SELECT @@tx_isolation"));
+        });
+    }
+
+    /** {@code @@identity} is LAST_INSERT_ID() under another name: the session's own, whoever used the connection. */
+    @Test
+    void identityIsTheSessionsOwn() throws SQLException {
+        String table = Db.uniqueName("edge_identity");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "INSERT INTO " + table + " (v) VALUES (1)");
+                long mine = Db.scalarLong(a, "SELECT LAST_INSERT_ID()");
+                Db.exec(b, "INSERT INTO " + table + " (v) VALUES (2), (3)");
+                assertEquals(mine, Db.scalarLong(a, "SELECT @@identity"));
+                assertEquals(mine, Db.scalarLong(a, "SELECT @@session.identity"));
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    /** LAST_INSERT_ID(expr) in a SELECT sets the session's value; another session on the connection must not see it. */
+    @Test
+    void lastInsertIdSetByASelectStaysInItsSession() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            assertEquals(42, Db.scalarLong(a, "SELECT LAST_INSERT_ID(42)"));
+            assertEquals(0, Db.scalarLong(b, "SELECT LAST_INSERT_ID()"));
+            assertEquals(42, Db.scalarLong(a, "SELECT LAST_INSERT_ID()"));
+            assertEquals(7, Db.scalarLong(b, "SELECT LAST_INSERT_ID(7)"));
+            assertEquals(42, Db.scalarLong(a, "SELECT LAST_INSERT_ID()"));
+            assertEquals(7, Db.scalarLong(b, "SELECT LAST_INSERT_ID()"));
+        });
+    }
+
+    /** Warnings of a read are what SHOW WARNINGS and @@warning_count report next, as on a direct connection. */
+    @Test
+    void warningsOfAReadAreShownNext() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            assertEquals(0, Db.scalarLong(a, "SELECT CAST('abc' AS SIGNED)"));
+            assertEquals(List.of("Warning 1292"), warnings(a));
+            assertEquals(1, Db.scalarLong(a, "SELECT @@warning_count"));
+        });
+    }
+
+    /** A statement that pins the session right after a read that warned still pins it to the writer. */
+    @Test
+    void aPinAfterAReadThatWarnedIsOnTheWriter() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            assertEquals(0, Db.scalarLong(a, "SELECT CAST('abc' AS SIGNED)"));
+            Db.exec(a, "GET DIAGNOSTICS @edge_n = NUMBER");
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(a));
+            assertEquals(Sandbox.NODE3_PORT, Db.port(a), "pinned to the writer");
+        });
+    }
+
+    /** State that pins, created inside a read-only transaction (which runs on a reader), still pins to the writer. */
+    @Test
+    @Disabled("bug: a pin inside START TRANSACTION READ ONLY keeps the reader's connection for good: after COMMIT "
+        + "every write of the session runs on node1/node2")
+    void aPinInsideAReadOnlyTransactionIsOnTheWriter() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            Db.exec(a, "START TRANSACTION READ ONLY");
+            Db.exec(a, "SET @edge_ro = 1");
+            Db.exec(a, "COMMIT");
+            assertEquals(1, Db.scalarLong(a, "SELECT @edge_ro"));
+            assertEquals(Sandbox.NODE3_PORT, Db.writerPort(a));
+        });
+    }
+
+    /** {@code SET @@var = ?} as a server-side prepared statement changes the session's variable, and only its. */
+    @Test
+    void aPreparedSetOfAnUnscopedVariableFollowsTheSession() throws SQLException {
+        try (Connection a = Db.viaLintas(lintas, "useServerPrepStmts=true"); Connection b = Db.viaLintas(lintas);
+             java.sql.PreparedStatement ps = a.prepareStatement("SET @@sql_mode = ?")) {
+            String before = Db.scalarString(b, "/* lintas:writer */ SELECT @@sql_mode");
+            ps.setString(1, "ANSI_QUOTES");
+            ps.execute();
+            for (int i = 0; i < 3; i++) {
+                assertEquals("ANSI_QUOTES", Db.scalarString(a, "SELECT @@sql_mode"));
+                assertEquals("ANSI_QUOTES", Db.scalarString(a, "/* lintas:writer */ SELECT @@sql_mode"));
+                assertEquals(before, Db.scalarString(b, "/* lintas:writer */ SELECT @@sql_mode"));
+            }
+        }
+    }
+
+    /** Warnings of a write survive another session's statement on the shared connection. */
+    @Test
+    void warningsOfAWriteSurviveAnotherSessionsStatement() throws SQLException {
+        String table = Db.uniqueName("edge_warn");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (v TINYINT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "SET SESSION sql_mode = ''");
+                Db.exec(a, "INSERT INTO " + table + " VALUES (1000)");
+                Db.exec(b, "INSERT INTO " + table + " VALUES (1)");
+                assertEquals(List.of("Warning 1264"), warnings(a));
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    /**
+     * A stored procedure that sets a user variable and creates a temporary table leaves both on its connection:
+     * the session must keep seeing them, and another session must never get them.
+     */
+    @Test
+    void stateAProcedureLeavesOnItsConnectionStaysWithTheSession() throws SQLException {
+        String proc = Db.uniqueName("edge_proc");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE PROCEDURE " + proc + "() BEGIN SET @edge_x = 5; "
+                    + "CREATE TEMPORARY TABLE edge_proc_tmp (a INT); INSERT INTO edge_proc_tmp VALUES (7); END");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "CALL " + proc + "()");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(5, Db.scalarLong(a, "SELECT @edge_x"));
+                    assertEquals(7, Db.scalarLong(a, "SELECT a FROM edge_proc_tmp"));
+                    assertEquals(null, Db.scalarString(b, "/* lintas:writer */ SELECT @edge_x"));
+                    SQLException e = assertThrows(SQLException.class,
+                        () -> Db.scalarLong(b, "/* lintas:writer */ SELECT a FROM edge_proc_tmp"));
+                    assertEquals(1146, e.getErrorCode(), e.toString());
+                }
+                Db.exec(a, "DROP TEMPORARY TABLE edge_proc_tmp");
+            });
+        } finally {
+            Db.dropProcedures(proc);
+        }
+    }
+
+    /** The same procedure run as a server-side prepared statement (COM_STMT_EXECUTE). */
+    @Test
+    void stateAPreparedCallLeavesOnItsConnectionStaysWithTheSession() throws SQLException {
+        String proc = Db.uniqueName("edge_pproc");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE PROCEDURE " + proc + "() BEGIN SET @edge_y = 6; "
+                    + "CREATE TEMPORARY TABLE edge_pproc_tmp (a INT); INSERT INTO edge_pproc_tmp VALUES (8); END");
+            }
+            for (int port : new int[] {Sandbox.NODE3_PORT, lintas.port()}) {
+                try (Connection a = java.sql.DriverManager.getConnection(Db.url(port, "useServerPrepStmts=true"), Db.USER,
+                         Db.PASSWORD);
+                     Connection b = java.sql.DriverManager.getConnection(Db.url(port, ""), Db.USER, Db.PASSWORD);
+                     java.sql.PreparedStatement call = a.prepareStatement("CALL " + proc + "()")) {
+                    call.execute();
+                    for (int i = 0; i < 3; i++) {
+                        assertEquals(6, Db.scalarLong(a, "SELECT @edge_y"), port + "");
+                        assertEquals(8, Db.scalarLong(a, "SELECT a FROM edge_pproc_tmp"));
+                        assertEquals(null, Db.scalarString(b, "/* lintas:writer */ SELECT @edge_y"));
+                    }
+                }
+            }
+        } finally {
+            Db.dropProcedures(proc);
+        }
+    }
+
+    /** ROW_COUNT() is about the session's previous statement, even when another session ran one in between. */
+    @Test
+    @Disabled("bug: ROW_COUNT() reads the shared connection's last statement, which may be another session's "
+        + "(or the SET that brought the connection in line): -1 or 0 instead of 3")
+    void rowCountIsAboutTheSessionsPreviousStatement() throws SQLException {
+        String table = Db.uniqueName("edge_rowcount");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
+                Db.exec(c, "INSERT INTO " + table + " VALUES (1), (2), (3)");
+            }
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "UPDATE " + table + " SET v = v + 1");
+                Db.exec(b, "/* lintas:writer */ SELECT 1");
+                assertEquals(3, Db.scalarLong(a, "SELECT ROW_COUNT()"));
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
+    private static List<String> warnings(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW WARNINGS")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getInt(2));
+            }
+        }
+        return out;
+    }
+}
