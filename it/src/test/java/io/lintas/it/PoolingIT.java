@@ -37,7 +37,9 @@ class PoolingIT {
 
     @BeforeAll
     static void start() {
-        lintas = LintasProcess.builder().name("PoolingIT").yaml("""
+        // One event loop: a pooled connection is lent only on its own loop, so with two loops sessions would
+        // get fresh connections instead of sharing the one (twentyClients… covers two loops).
+        lintas = LintasProcess.builder().name("PoolingIT").proxy("io_threads: 1").yaml("""
             pool:
               max_connections: 1
               queue_timeout_ms: 3000
@@ -68,6 +70,9 @@ class PoolingIT {
             sa.execute("SET NAMES latin1");
             sb.execute("SET SESSION max_sort_length = 2048");
             sa.execute("USE information_schema");
+            // The test means something only if both sessions really run on the same backend connection.
+            assertEquals(Db.scalarLong(a, "/* lintas:writer */ SELECT CONNECTION_ID()"),
+                Db.scalarLong(b, "/* lintas:writer */ SELECT CONNECTION_ID()"), "a and b share node3's connection");
             for (int i = 0; i < 6; i++) {
                 assertEquals("+03:00", str(a, "SELECT @@time_zone"));
                 assertEquals("-05:00", str(b, "SELECT @@time_zone"));

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -215,6 +216,45 @@ class SessionEdgesIT {
         } finally {
             Db.dropTables(table);
         }
+    }
+
+    /**
+     * MariaDB Connector/J narrows the server's session tracking on connect (and sets STRICT_TRANS_TABLES in the
+     * same statement): a's sql_mode and other variables must still never reach b, nor b lose the driver's mode.
+     */
+    @Test
+    void variablesStayWithTheirSessionThoughTheDriverNarrowsTracking() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            String bMode = Db.scalarString(b, "/* lintas:writer */ SELECT @@sql_mode");
+            assertTrue(bMode.contains("STRICT_TRANS_TABLES"), bMode);
+            long bSort = Db.scalarLong(b, "/* lintas:writer */ SELECT @@max_sort_length");
+            Db.exec(a, "SET SESSION sql_mode = 'ANSI_QUOTES'");
+            Db.exec(a, "SET SESSION max_sort_length = " + (bSort + 7));
+            for (int i = 0; i < 2; i++) {
+                assertEquals(bMode, Db.scalarString(b, "/* lintas:writer */ SELECT @@sql_mode"));
+                assertEquals(bSort, Db.scalarLong(b, "/* lintas:writer */ SELECT @@max_sort_length"));
+                assertEquals("ANSI_QUOTES", Db.scalarString(a, "SELECT @@sql_mode"));
+                assertEquals(bSort + 7, Db.scalarLong(a, "SELECT @@max_sort_length"));
+                assertEquals(bMode, Db.scalarString(b, "SELECT @@sql_mode"));
+            }
+        });
+    }
+
+    /**
+     * Warnings another session left on the shared connection never show: MariaDB keeps them until a statement
+     * that uses a table, so without clearing, a table-less statement and SHOW WARNINGS would read b's.
+     */
+    @Test
+    void anotherSessionsWarningsNeverShow() throws SQLException {
+        directAndThroughLintas((a, b) -> {
+            Db.scalarLong(b, "/* lintas:writer */ SELECT CAST('secret_b' AS INT)");
+            assertEquals(List.of("Warning 1292"), warnings(b));
+            // b moves on to a reader: node3's connection goes back to the pool.
+            Db.scalarLong(b, "SELECT 1");
+            Db.scalarLong(a, "/* lintas:writer */ SELECT 1");
+            assertEquals(List.of(), warnings(a));
+            assertEquals(0, Db.scalarLong(a, "/* lintas:writer */ SELECT @@warning_count"));
+        });
     }
 
     /**

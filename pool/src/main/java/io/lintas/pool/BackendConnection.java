@@ -87,6 +87,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private ResponseSink sink;
     private int statusFlags;
     private int warnings;
+    /** Some response since the last {@link #warningsCleared()} ended with warnings (a later one may hide them). */
+    private boolean mayHoldWarnings;
     private ScheduledFuture<?> loginTimer;
     private BackendCredentials currentCredentials;
     private Promise<OkPacket> changeUserPromise;
@@ -98,6 +100,19 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
      */
     public static final String SESSION_TRACK_SETUP = "SET SESSION session_track_system_variables='*', "
         + "session_track_schema=1, session_track_state_change=1";
+
+    /**
+     * True when a reported {@code name = value} is what {@link #SESSION_TRACK_SETUP} set: a client's assignment
+     * rewritten to Lintas's value (MariaDB reports an assignment even when it changes nothing).
+     */
+    public static boolean isTrackingSetup(String name, String value) {
+        String v = value == null ? "" : value.trim();
+        if ("session_track_system_variables".equalsIgnoreCase(name)) {
+            return "*".equals(v);
+        }
+        return ("session_track_schema".equalsIgnoreCase(name) || "session_track_state_change".equalsIgnoreCase(name))
+            && ("ON".equalsIgnoreCase(v) || "1".equals(v));
+    }
 
     private final TrafficMeter meter;
     /** Bytes read and not yet counted: the meter is told once per response or read batch, not per frame. */
@@ -188,6 +203,20 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Warning count the last relayed response ended with (what SHOW WARNINGS would list now). */
     public int warnings() {
         return warnings;
+    }
+
+    /**
+     * True when the server may still keep warnings of an earlier statement: MariaDB clears them only at a
+     * statement that uses a table, and a SHOW WARNINGS answer reports none while they stay.
+     */
+    public boolean mayHoldWarnings() {
+        return mayHoldWarnings;
+    }
+
+    /** Records that a statement that clears the server's warnings just succeeded here. */
+    public void warningsCleared() {
+        mayHoldWarnings = false;
+        warnings = 0;
     }
 
     /** The Netty channel, for event-loop affinity and writability. */
@@ -390,6 +419,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 // The server dropped variables, user variables, temporary tables and statements; the schema stays.
                 sessionState.reset(sessionState.schema());
                 statements.clear();
+                warningsCleared();
             }
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
@@ -719,6 +749,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (event == ResponseTracker.Event.COMPLETE) {
             statusFlags = tracker.statusFlags();
             warnings = tracker.warnings();
+            if (warnings > 0) {
+                mayHoldWarnings = true;
+            }
             lastActivityNanos = System.nanoTime();
             meter.answered(lastActivityNanos);
             meterIn(); // a finished response is fully counted by the time anyone hears of it

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * here. When the wait ends without a connection it fails with {@link PoolExhaustedException}.
  *
  * <p>{@link #release(BackendConnection)} gives a connection back: one that is not idle-clean (in a command,
- * broken, flagged dirty, inside a transaction) or past {@code max_lifetime_ms} is closed. A clean one goes to
+ * broken, flagged dirty, inside a transaction) or past {@code max_lifetime_ms} is closed; one whose last statement
+ * left warnings has them cleared first (MariaDB would show them to the next session). A clean one goes to
  * the oldest request waiting on its own loop; if requests wait only on other loops, the connection is closed
  * and its slot passed to the loop with the oldest request, which opens a new connection there (a reconnect
  * costs about a millisecond, only when the node is at its limit, and keeps every relay on one thread); else it
@@ -49,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NodePool {
     private static final Logger log = LoggerFactory.getLogger(NodePool.class);
+    static final String CLEAR_WARNINGS = "DO (SELECT 1 FROM (SELECT 1) AS lintas_clear_warnings)";
 
     private final PoolKey key;
     private final NodeSlots slots;
@@ -463,7 +465,29 @@ public final class NodePool {
             c.setAutoRead(true);
         }
         e.releasedNanos = now;
+        if (c.mayHoldWarnings()) {
+            clearWarningsThenIdle(ls, c);
+            return;
+        }
         offerIdle(ls, c, true);
+    }
+
+    /**
+     * MariaDB keeps a statement's warnings until a statement that uses a table runs ({@code SELECT 1} and
+     * {@code SET} do not clear them), so the next session lent {@code c} could read them with SHOW WARNINGS:
+     * a statement over a derived table clears them before the connection idles.
+     */
+    private void clearWarningsThenIdle(LoopState ls, BackendConnection c) {
+        c.executeInternal(CLEAR_WARNINGS, settings.connectTimeoutMs()).addListener((Future<OkPacket> f) -> {
+            if (f.isSuccess() && c.warnings() == 0 && c.isUsable() && !closed && !slots.down) {
+                c.warningsCleared();
+                offerIdle(ls, c, true);
+            } else {
+                log.debug("node={} thread={} could not clear its warnings ({}), closing", node().name(),
+                    c.serverThreadId(), f.isSuccess() ? c.warnings() + " left" : f.cause().getMessage());
+                retire(c);
+            }
+        });
     }
 
     /**

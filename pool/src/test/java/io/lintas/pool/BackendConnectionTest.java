@@ -77,6 +77,17 @@ class BackendConnectionTest {
     }
 
     @Test
+    void trackingSetupValuesAreRecognised() {
+        assertTrue(BackendConnection.isTrackingSetup("session_track_system_variables", "*"));
+        assertTrue(BackendConnection.isTrackingSetup("SESSION_TRACK_SCHEMA", "ON"));
+        assertTrue(BackendConnection.isTrackingSetup("session_track_state_change", "1"));
+        assertFalse(BackendConnection.isTrackingSetup("session_track_system_variables", "autocommit,tx_isolation"));
+        assertFalse(BackendConnection.isTrackingSetup("session_track_schema", "OFF"));
+        assertFalse(BackendConnection.isTrackingSetup("session_track_transaction_info", "STATE"));
+        assertFalse(BackendConnection.isTrackingSetup("sql_mode", "*"));
+    }
+
+    @Test
     void pingIsAnsweredAndConsumed() throws Exception {
         BackendConnection c = connect(CLIENT, false, null);
         long before = c.lastActivityNanos();

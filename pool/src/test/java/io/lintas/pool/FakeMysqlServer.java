@@ -65,6 +65,8 @@ final class FakeMysqlServer implements AutoCloseable {
     volatile boolean refuseLogin;
     volatile boolean answerPings = true;
     volatile boolean supportSessionTrack = true;
+    /** Answers a {@code DO} statement with an error (it is how the pool clears a connection's warnings). */
+    volatile boolean refuseDo;
     volatile long loginDelayMs;
     /**
      * Non-null: accounts use caching_sha2_password (as on MySQL 8) with this account; the greeting names that
@@ -198,6 +200,10 @@ final class FakeMysqlServer implements AutoCloseable {
                 send(ctx, tracked(0, "", List.of(new SessionStateChange.Schema(sql.substring(4).trim()))));
             } else if (upper.startsWith("UPDATE")) {
                 send(ctx, tracked(1, "Rows matched: 1  Changed: 1  Warnings: 0", List.of()));
+            } else if (upper.startsWith("WARN")) {
+                send(ctx, new OkPacket(OkPacket.HEADER, 0, 0, ServerStatus.AUTOCOMMIT, 1, "", List.of()));
+            } else if (upper.startsWith("DO ") && refuseDo) {
+                send(ctx, new ErrPacket(1227, "42000", "Access denied"));
             } else if (upper.startsWith("BEGIN")) {
                 send(ctx, OkPacket.of(ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS));
             } else if (upper.startsWith("SET ") && !upper.startsWith("SET SESSION SESSION_TRACK")) {

@@ -245,6 +245,31 @@ class NodePoolTest {
     }
 
     @Test
+    void warningsAreClearedBeforeTheConnectionIsLentAgain() throws Exception {
+        NodePool pool = pool(settings());
+        BackendConnection a = get(pool.borrow(loop1));
+        Relay.query(a, "WARN once");
+        assertEquals(1, Relay.onLoop(a, a::warnings));
+        // A later answer that reports none (SHOW WARNINGS, a table-less SELECT) does not mean they are gone.
+        Relay.query(a, "SELECT v");
+        assertEquals(0, Relay.onLoop(a, a::warnings));
+        release(pool, a);
+        await(() -> pool.stats().free() == 1, "idle again after the clear");
+        assertEquals(NodePool.CLEAR_WARNINGS, server.queries.get(server.queries.size() - 1));
+        BackendConnection again = get(pool.borrow(loop1));
+        assertSame(a, again);
+        assertFalse(Relay.onLoop(again, again::mayHoldWarnings));
+        // Warnings that cannot be cleared leave with their connection.
+        server.refuseDo = true;
+        Relay.query(again, "WARN twice");
+        release(pool, again);
+        await(() -> !again.channel().isOpen(), "closed");
+        assertEquals(0, pool.stats().free());
+        assertEquals(0, pool.slots().open.get());
+        assertNotEquals(a.serverThreadId(), get(pool.borrow(loop1)).serverThreadId());
+    }
+
+    @Test
     void doubleOrForeignReleaseIsRejected() throws Exception {
         NodePool pool = pool(settings());
         BackendConnection a = get(pool.borrow(loop1));

@@ -17,6 +17,15 @@ package io.lintas.router;
  * one statement and are not tracked), as are {@code SET TRANSACTION}, {@code SET PASSWORD}, {@code SET ROLE} and
  * {@code SET DEFAULT ROLE}. Every SET statement of a multi-statement text is rewritten, but only when the text
  * starts with SET: the common case must stay one cheap look at the first keyword.
+ *
+ * <p>It also keeps the tracker itself on: a session-scope assignment to {@code session_track_system_variables},
+ * {@code session_track_schema} or {@code session_track_state_change} gets the value Lintas's pooled connections
+ * run with ({@code '*'}, {@code 1}, {@code 1}) instead of the client's. MariaDB Connector/J sends
+ * {@code SET sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES'), session_track_system_variables=CONCAT(
+ * @@global.session_track_system_variables,',tx_isolation'), NAMES utf8mb4} on every connect; relayed as it is,
+ * the server would stop reporting sql_mode (in that very statement already) and most other variables, and
+ * they would stay behind on the shared connection unseen. The client then gets reports of more variables than
+ * it asked for, which drivers ignore.
  */
 public final class SetScope {
     private static final String SESSION = "session";
@@ -24,7 +33,10 @@ public final class SetScope {
     private SetScope() {
     }
 
-    /** The statement with every unscoped {@code @@name} SET target scoped {@code @@session.name}, or null if none. */
+    /**
+     * The statement with every unscoped {@code @@name} SET target scoped {@code @@session.name} and every
+     * session-tracking assignment given Lintas's value, or null if there is nothing to change.
+     */
     public static String scopeAssignments(String sql) {
         if (sql == null || !startsWithSet(sql)) {
             return null; // no allocation on the common path
@@ -114,16 +126,33 @@ public final class SetScope {
         /** Walks the assignment list of one SET; returns the SEMICOLON or EOF that ends it. */
         private int setList(int t) {
             boolean first = true;
+            // The last scope keyword applies to the plain names after it, until the next one.
+            boolean global = false;
             while (t != SqlLexer.EOF && t != SqlLexer.SEMICOLON) {
                 if (t == SqlLexer.WORD) {
-                    if (lx.is("GLOBAL") || lx.is("SESSION") || lx.is("LOCAL") || lx.is("PERSIST")
-                            || lx.is("PERSIST_ONLY")) {
-                        t = lx.next(); // a scope keyword in front of a plain name: nothing to do
+                    if (lx.is("GLOBAL") || lx.is("PERSIST") || lx.is("PERSIST_ONLY")) {
+                        global = true;
+                        t = lx.next();
+                        continue;
+                    }
+                    if (lx.is("SESSION") || lx.is("LOCAL")) {
+                        global = false;
+                        t = lx.next();
                         continue;
                     }
                     if (first && (lx.is("STATEMENT") || lx.is("TRANSACTION") || lx.is("PASSWORD") || lx.is("ROLE")
                             || lx.is("DEFAULT"))) {
                         return skipStatement(t); // no system-variable assignments to track
+                    }
+                    String required = global ? null : trackingValue(lx.start(), lx.end());
+                    if (required != null) {
+                        first = false;
+                        t = lx.next();
+                        if (t == SqlLexer.OPERATOR && (lx.is("=") || lx.is(":="))) {
+                            t = replaceValue(required);
+                        }
+                        t = skipToNextItem(t);
+                        continue;
                     }
                 }
                 first = false;
@@ -170,14 +199,54 @@ public final class SetScope {
             if (t != SqlLexer.OPERATOR || !(lx.is("=") || lx.is(":="))) {
                 return t; // not an assignment target
             }
+            boolean session = true;
             if (dot >= 0) {
                 if (regionIs(nameStart, prefixEnd, "LOCAL")) {
                     replace(nameStart, prefixEnd, SESSION); // @@local.x is session scope, but not tracked
                 } else if (!isScope(nameStart, prefixEnd)) {
                     insert(nameStart, "session."); // a structured name such as @@cache1.key_buffer_size
+                } else {
+                    session = regionIs(nameStart, prefixEnd, "SESSION");
                 }
             } else {
                 insert(nameStart, "session.");
+            }
+            String required = session && !quotedAfterScope
+                ? trackingValue(dot < 0 ? nameStart : dot + 1, end) : null;
+            return required == null ? t : replaceValue(required);
+        }
+
+        /** Lintas's value for the session-tracking variable named by {@code sql[from, to)}, or null for any other name. */
+        private String trackingValue(int from, int to) {
+            if (regionIs(from, to, "SESSION_TRACK_SYSTEM_VARIABLES")) {
+                return "'*'";
+            }
+            return regionIs(from, to, "SESSION_TRACK_SCHEMA") || regionIs(from, to, "SESSION_TRACK_STATE_CHANGE")
+                ? "1" : null;
+        }
+
+        /**
+         * With the lexer on the {@code =} of an assignment: replaces its value (up to the next top-level comma,
+         * semicolon or the end) with {@code value}; returns the token that ended the value.
+         */
+        private int replaceValue(String value) {
+            int t = lx.next();
+            int from = lx.start();
+            int to = -1;
+            int depth = 0;
+            while (t != SqlLexer.EOF && t != SqlLexer.SEMICOLON) {
+                if (t == SqlLexer.LPAREN) {
+                    depth++;
+                } else if (t == SqlLexer.RPAREN) {
+                    depth--;
+                } else if (t == SqlLexer.COMMA && depth <= 0) {
+                    break;
+                }
+                to = lx.end();
+                t = lx.next();
+            }
+            if (to > from) {
+                replace(from, to, value);
             }
             return t;
         }

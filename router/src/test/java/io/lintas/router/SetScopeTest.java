@@ -47,6 +47,19 @@ class SetScopeTest {
             /*M!100100 SET @@x=1, @@y=2 */                   | /*M!100100 SET @@session.x=1, @@session.y=2 */
             SET /*!40101 @@x = 1, */ @@y = 2                 | SET /*!40101 @@session.x = 1, */ @@session.y = 2
             /*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, @@SQL_MODE='' */ | /*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, @@session.SQL_MODE='' */
+            SET session_track_system_variables = CONCAT(@@global.session_track_system_variables,',tx_isolation') | SET session_track_system_variables = '*'
+            set sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES'),session_track_system_variables = CONCAT(@@global.session_track_system_variables,',tx_isolation'),NAMES utf8mb4 | set sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES'),session_track_system_variables = '*',NAMES utf8mb4
+            SET @@session_track_schema=0                     | SET @@session.session_track_schema=1
+            SET @@local.session_track_schema := OFF          | SET @@session.session_track_schema := 1
+            SET SESSION session_track_state_change = OFF, x = 1 | SET SESSION session_track_state_change = 1, x = 1
+            SET @@session.SESSION_TRACK_SYSTEM_VARIABLES='' | SET @@session.SESSION_TRACK_SYSTEM_VARIABLES='*'
+            SET GLOBAL a = 1, SESSION session_track_schema = 0 | SET GLOBAL a = 1, SESSION session_track_schema = 1
+            SET session_track_schema = 0; SET @@y = 2        | SET session_track_schema = 1; SET @@session.y = 2
+            SET GLOBAL session_track_schema = 0              | =
+            SET GLOBAL a = 1, session_track_schema = 0       | =
+            SET @@global.session_track_system_variables = '' | =
+            SET session_track_transaction_info = STATE       | =
+            SET session_track_schema                         | =
             SET @@GLOBAL.x = 1                               | =
             SET @@global.x = 1, @@session.y = 2              | =
             SET @@session.x = 1                              | =

@@ -1377,6 +1377,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         BackendConnection conn = current;
         for (SessionStateChange c : changes) {
             if (c instanceof SessionStateChange.SystemVariable v && v.name().startsWith("session_track")) {
+                if (BackendConnection.isTrackingSetup(v.name(), v.value())) {
+                    continue; // the client's assignment, rewritten to Lintas's own value (SetScope)
+                }
                 // The client turned tracking off or changed it: the state can no longer be followed.
                 pin("the session changed " + v.name());
                 if (conn != null) {
