@@ -271,6 +271,11 @@ public final class LintasProcess implements AutoCloseable {
         for (String line : config.proxyLines) {
             y.append("  ").append(line).append('\n');
         }
+        String ioThreads = System.getProperty("it.ioThreads");
+        if (ioThreads != null && config.proxyLines.stream().noneMatch(l -> l.startsWith("io_threads"))) {
+            // -Dit.ioThreads=1: every session of a test on one loop, so pooled connections really are shared.
+            y.append("  io_threads: ").append(Integer.parseInt(ioThreads)).append('\n');
+        }
         y.append("users:\n");
         for (User u : config.users) {
             y.append("  - username: ").append(quote(u.username())).append('\n');

@@ -98,6 +98,8 @@ public final class SetScope {
         private final SqlLexer lx;
         private StringBuilder out;
         private int copied;
+        /** Where the last list item scanned by {@link #toEndOfItem} ends. */
+        private int valueEnd;
 
         Rewriter(String sql) {
             this.sql = sql;
@@ -232,21 +234,10 @@ public final class SetScope {
         private int replaceValue(String value) {
             int t = lx.next();
             int from = lx.start();
-            int to = -1;
-            int depth = 0;
-            while (t != SqlLexer.EOF && t != SqlLexer.SEMICOLON) {
-                if (t == SqlLexer.LPAREN) {
-                    depth++;
-                } else if (t == SqlLexer.RPAREN) {
-                    depth--;
-                } else if (t == SqlLexer.COMMA && depth <= 0) {
-                    break;
-                }
-                to = lx.end();
-                t = lx.next();
-            }
-            if (to > from) {
-                replace(from, to, value);
+            valueEnd = -1;
+            t = toEndOfItem(t);
+            if (valueEnd > from) {
+                replace(from, valueEnd, value);
             }
             return t;
         }
@@ -262,6 +253,15 @@ public final class SetScope {
 
         /** Skips the rest of a list item (its value) up to the next top-level comma, which it consumes. */
         private int skipToNextItem(int t) {
+            t = toEndOfItem(t);
+            return t == SqlLexer.COMMA ? lx.next() : t;
+        }
+
+        /**
+         * Moves to the top-level comma, semicolon or end after the rest of a list item and returns it; the end of
+         * the item's last token is left in {@link #valueEnd}.
+         */
+        private int toEndOfItem(int t) {
             int depth = 0;
             while (t != SqlLexer.EOF && t != SqlLexer.SEMICOLON) {
                 if (t == SqlLexer.LPAREN) {
@@ -269,8 +269,9 @@ public final class SetScope {
                 } else if (t == SqlLexer.RPAREN) {
                     depth--;
                 } else if (t == SqlLexer.COMMA && depth <= 0) {
-                    return lx.next();
+                    return t;
                 }
+                valueEnd = lx.end();
                 t = lx.next();
             }
             return t;
