@@ -28,7 +28,8 @@ class PhpMysqliIT {
         if (!mods.stdout().lines().anyMatch("mysqli"::equalsIgnoreCase)) {
             throw new IllegalStateException("PHP has no mysqli extension; install php-mysql (bin/lintas-deps test)");
         }
-        lintas = LintasProcess.start("PhpMysqliIT");
+        // One event loop: sessions share pooled connections (with several loops they would share only the limit).
+        lintas = LintasProcess.builder().name("PhpMysqliIT").proxy("io_threads: 1").start();
     }
 
     @AfterAll

@@ -37,7 +37,8 @@ class PreparedStatementIT {
 
     @BeforeAll
     static void startLintas() {
-        lintas = LintasProcess.start("PreparedStatementIT");
+        // One event loop: sessions share pooled connections (with several loops they would share only the limit).
+        lintas = LintasProcess.builder().name("PreparedStatementIT").proxy("io_threads: 1").start();
     }
 
     @AfterAll

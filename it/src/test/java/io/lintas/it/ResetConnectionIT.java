@@ -31,7 +31,8 @@ class ResetConnectionIT {
 
     @BeforeAll
     static void startLintas() {
-        lintas = LintasProcess.start("ResetConnectionIT");
+        // One event loop: sessions share pooled connections (with several loops they would share only the limit).
+        lintas = LintasProcess.builder().name("ResetConnectionIT").proxy("io_threads: 1").start();
     }
 
     @AfterAll
