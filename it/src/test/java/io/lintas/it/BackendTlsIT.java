@@ -1,5 +1,6 @@
 package io.lintas.it;
 
+import io.lintas.wire.tls.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
