@@ -241,6 +241,40 @@ class SessionEdgesIT {
     }
 
     /**
+     * MySQL Connector/J and MariaDB Connector/J set up their sessions differently on connect (character_set_results
+     * NULL, tracking, sql_mode...): sharing pooled connections, each must see exactly what it sees on a node.
+     */
+    @Test
+    void twoDriversSharingConnectionsSeeWhatTheySeeOnANode() throws SQLException {
+        assertEquals(driverSessions(Sandbox.NODE3_PORT), driverSessions(lintas.port()));
+    }
+
+    private static List<String> driverSessions(int port) throws SQLException {
+        String state = "SELECT CONCAT_WS('|', IFNULL(@@character_set_results, 'NULL'), @@character_set_client, "
+            + "@@character_set_connection, @@collation_connection, @@sql_mode, @@time_zone, @@autocommit, "
+            + "@@tx_isolation, @@net_write_timeout, @@max_sort_length, IFNULL(DATABASE(), '-'))";
+        List<String> seen = new ArrayList<>();
+        try (Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + port
+                 + "/app?sslMode=DISABLED&connectTimeout=10000&user=" + Db.USER + "&password=" + Db.PASSWORD, new java.util.Properties());
+             Connection maria = java.sql.DriverManager.getConnection(Db.url(port, ""), Db.USER, Db.PASSWORD)) {
+            for (int round = 0; round < 3; round++) {
+                for (String hint : new String[] {"/* lintas:writer */ ", ""}) {
+                    seen.add("mysql " + round + hint + Db.scalarString(mysql, hint + state));
+                    seen.add("maria " + round + hint + Db.scalarString(maria, hint + state));
+                }
+                if (round == 0) {
+                    Db.exec(mysql, "SET SESSION net_write_timeout = 77");
+                    Db.exec(maria, "SET time_zone = '+02:00'");
+                } else if (round == 1) {
+                    Db.exec(maria, "SET NAMES latin1");
+                    Db.exec(mysql, "SET SESSION sql_mode = 'ANSI_QUOTES'");
+                }
+            }
+        }
+        return seen;
+    }
+
+    /**
      * Warnings another session left on the shared connection never show: MariaDB keeps them until a statement
      * that uses a table, so without clearing, a table-less statement and SHOW WARNINGS would read b's.
      */
