@@ -184,6 +184,30 @@ class PoolingIT {
         }
     }
 
+    /**
+     * A statement that warned keeps its connection for SHOW WARNINGS, but a session that then idles gives it back
+     * after routing.warnings_hold_ms: the only connection of node3 serves another session instead of making it
+     * wait for the queue timeout.
+     */
+    @Test
+    void aSessionIdleAfterAWarningGivesItsConnectionBack() throws Exception {
+        try (LintasProcess hold = LintasProcess.builder().name("PoolingIT-warnings").proxy("io_threads: 1").yaml("""
+            pool:
+              max_connections: 1
+              queue_timeout_ms: 2000
+            routing:
+              warnings_hold_ms: 200
+            """).start();
+             Connection a = Db.viaLintas(hold); Connection b = Db.viaLintas(hold)) {
+            Db.scalarLong(a, "/* lintas:writer */ SELECT CAST('x' AS INT)");
+            assertEquals(Sandbox.NODE3_PORT, (int) Db.scalarLong(b, "/* lintas:writer */ SELECT @@port"),
+                "served once a's hold expired, not refused after the queue timeout");
+            try (Statement st = a.createStatement(); ResultSet rs = st.executeQuery("SHOW WARNINGS")) {
+                assertTrue(!rs.next(), "the warnings went with the connection");
+            }
+        }
+    }
+
     @Test
     void twentyClientsOnTwoConnectionsAreAllServedOrToldWhy() throws Exception {
         try (LintasProcess small = LintasProcess.builder().name("PoolingIT-limits").yaml("""

@@ -28,7 +28,8 @@ public final class SessionSync {
         if (StateSync.inSync(expected, actual, extra, lastInsertIdMatters)) {
             return null;
         }
-        StateSync.Plan plan = StateSync.plan(expected, actual, extra, lastInsertIdMatters, conn.loginCharacterSet());
+        StateSync.Plan plan = StateSync.plan(expected, actual, extra, lastInsertIdMatters, conn.loginCharacterSet(),
+            conn.capabilities());
         Promise<Void> done = conn.channel().eventLoop().newPromise();
         stepFresh(conn, plan, expected, extra, lastInsertIdMatters, timeoutMillis, done);
         return done;

@@ -1,5 +1,6 @@
 package io.lintas.pool.state;
 
+import io.lintas.wire.Capabilities;
 import io.lintas.wire.Collations;
 
 import java.util.ArrayList;
@@ -15,7 +16,9 @@ import java.util.regex.Pattern;
  *
  * <p>A variable the connection changed but the session did not is put back to its login value: the
  * character-set variables to the collation of the connection's pool key (what the client logged in with),
- * everything else to {@code DEFAULT} (the global value, which is what a fresh login starts from).
+ * {@code sql_mode} and {@code wait_timeout} to what the server gives a login with the key's
+ * {@code CLIENT_IGNORE_SPACE} / {@code CLIENT_INTERACTIVE}, everything else to {@code DEFAULT} (the global
+ * value, which is what a fresh login starts from).
  */
 public final class StateSync {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
@@ -69,9 +72,12 @@ public final class StateSync {
         return true;
     }
 
-    /** The steps that bring {@code actual} to {@code expected} (+{@code extra}) for a key logged in with {@code characterSet}. */
+    /**
+     * The steps that bring {@code actual} to {@code expected} (+{@code extra}) for a connection that logged in with
+     * {@code characterSet} and {@code capabilities}.
+     */
     public static Plan plan(SessionState expected, SessionState actual, Map<String, String> extra,
-                            boolean lastInsertIdMatters, int characterSet) {
+                            boolean lastInsertIdMatters, int characterSet, long capabilities) {
         boolean fresh = expected.schema() == null && actual.schema() != null;
         // A fresh session (COM_CHANGE_USER without a schema) has no variables changed and no schema.
         Map<String, String> have = fresh ? Map.of() : actual.variables();
@@ -93,7 +99,7 @@ public final class StateSync {
         }
         for (String name : have.keySet()) {
             if (!expected.variables().containsKey(name) && (extra == null || !extra.containsKey(name))) {
-                assignments.add(new String[] {name, loginValue(name, characterSet)});
+                assignments.add(new String[] {name, loginValue(name, characterSet, capabilities)});
             }
         }
         long haveId = fresh ? 0 : actual.lastInsertId();
@@ -130,8 +136,16 @@ public final class StateSync {
         return sql.toString();
     }
 
-    /** The value a fresh login has for {@code name}, as SQL. */
-    static String loginValue(String name, int characterSet) {
+    /** The value a fresh login with {@code characterSet} and {@code capabilities} has for {@code name}, as SQL. */
+    static String loginValue(String name, int characterSet, long capabilities) {
+        if ("sql_mode".equals(name) && Capabilities.has(capabilities, Capabilities.CLIENT_IGNORE_SPACE)) {
+            // The server adds IGNORE_SPACE to such a login's sql_mode; DEFAULT (the global value) lacks it.
+            return "CONCAT_WS(',', NULLIF(@@global.sql_mode, ''), 'IGNORE_SPACE')";
+        }
+        if ("wait_timeout".equals(name) && Capabilities.has(capabilities, Capabilities.CLIENT_INTERACTIVE)) {
+            // An interactive login starts with wait_timeout = interactive_timeout.
+            return "@@global.interactive_timeout";
+        }
         Collations.Collation c = Collations.byId(characterSet);
         if (c != null) {
             switch (name) {

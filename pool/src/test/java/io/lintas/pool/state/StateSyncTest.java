@@ -1,5 +1,6 @@
 package io.lintas.pool.state;
 
+import io.lintas.wire.Capabilities;
 import io.lintas.wire.message.SessionStateChange;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class StateSyncTest {
         SessionState want = state("app", "time_zone", "+03:00");
         SessionState have = state("app", "time_zone", "+03:00");
         assertTrue(StateSync.inSync(want, have, null, false));
-        assertTrue(StateSync.plan(want, have, null, false, UTF8MB4_GENERAL).isEmpty());
+        assertTrue(StateSync.plan(want, have, null, false, UTF8MB4_GENERAL, 0).isEmpty());
     }
 
     @Test
@@ -35,7 +36,7 @@ class StateSyncTest {
         SessionState want = state("app", "time_zone", "+03:00", "sql_mode", "ANSI_QUOTES", "max_sort_length", "2048");
         SessionState have = state("other", "time_zone", "SYSTEM");
         assertFalse(StateSync.inSync(want, have, null, false));
-        StateSync.Plan plan = StateSync.plan(want, have, null, false, UTF8MB4_GENERAL);
+        StateSync.Plan plan = StateSync.plan(want, have, null, false, UTF8MB4_GENERAL, 0);
         assertEquals("app", plan.schema());
         assertFalse(plan.needsFreshSession());
         String set = plan.setStatement();
@@ -52,7 +53,7 @@ class StateSyncTest {
         SessionState want = state("app");
         SessionState have = state("app", "time_zone", "+03:00", "character_set_client", "latin1",
             "collation_connection", "latin1_swedish_ci");
-        String set = StateSync.plan(want, have, null, false, UTF8MB4_GENERAL).setStatement();
+        String set = StateSync.plan(want, have, null, false, UTF8MB4_GENERAL, 0).setStatement();
         assertTrue(set.contains("`time_zone`=DEFAULT"), set);
         assertTrue(set.contains("`character_set_client`='utf8mb4'"), set);
         assertTrue(set.contains("`collation_connection`='utf8mb4_general_ci'"), set);
@@ -61,9 +62,22 @@ class StateSyncTest {
     }
 
     @Test
+    void variablesGoBackToWhatTheConnectionsLoginHad() {
+        SessionState want = state("app");
+        SessionState have = state("app", "sql_mode", "ANSI_QUOTES", "wait_timeout", "10", "time_zone", "+01:00");
+        String plain = StateSync.plan(want, have, null, false, UTF8MB4_GENERAL, 0).setStatement();
+        assertTrue(plain.contains("`sql_mode`=DEFAULT") && plain.contains("`wait_timeout`=DEFAULT"), plain);
+        long caps = Capabilities.CLIENT_IGNORE_SPACE | Capabilities.CLIENT_INTERACTIVE;
+        String set = StateSync.plan(want, have, null, false, UTF8MB4_GENERAL, caps).setStatement();
+        assertTrue(set.contains("`sql_mode`=CONCAT_WS(',', NULLIF(@@global.sql_mode, ''), 'IGNORE_SPACE')"), set);
+        assertTrue(set.contains("`wait_timeout`=@@global.interactive_timeout"), set);
+        assertTrue(set.contains("`time_zone`=DEFAULT"), set);
+    }
+
+    @Test
     void leavingASchemaNeedsAFreshSession() {
         StateSync.Plan plan = StateSync.plan(state(null, "time_zone", "+01:00"), state("app", "time_zone", "+01:00"),
-            null, false, UTF8MB4_GENERAL);
+            null, false, UTF8MB4_GENERAL, 0);
         assertTrue(plan.needsFreshSession());
         assertNull(plan.schema());
         // After the fresh login nothing is set any more: the session's variables must be set again.
@@ -78,7 +92,7 @@ class StateSyncTest {
         Map<String, String> extra = Map.of("wsrep_sync_wait", "1");
         assertFalse(StateSync.inSync(want, have, extra, false));
         assertTrue(StateSync.inSync(want, have, null, false), "the last insert id only matters when asked");
-        String set = StateSync.plan(want, have, extra, true, UTF8MB4_GENERAL).setStatement();
+        String set = StateSync.plan(want, have, extra, true, UTF8MB4_GENERAL, 0).setStatement();
         assertTrue(set.contains("`wsrep_sync_wait`=1") && set.contains("`last_insert_id`=42"), set);
         StateSync.applied(want, have, extra, true);
         assertTrue(StateSync.inSync(want, have, extra, true));

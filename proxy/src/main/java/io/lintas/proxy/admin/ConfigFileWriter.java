@@ -83,6 +83,7 @@ final class ConfigFileWriter {
         routing.put("consistency", vars.get(RuntimeVariables.CONSISTENCY));
         routing.put("reads_fall_back_to_writer", Boolean.parseBoolean(vars.get(RuntimeVariables.FALL_BACK)));
         routing.put("failover_wait_ms", Integer.parseInt(vars.get(RuntimeVariables.FAILOVER_WAIT)));
+        routing.put("warnings_hold_ms", Integer.parseInt(vars.get(RuntimeVariables.WARNINGS_HOLD)));
 
         ArrayNode rules = F.arrayNode();
         for (QueryRule q : c.queryRules().rules()) {

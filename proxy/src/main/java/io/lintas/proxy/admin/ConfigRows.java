@@ -112,7 +112,7 @@ final class ConfigRows {
             writerHg = g.writerHostgroup();
             readerHg = g.readerHostgroup();
             LintasConfig.RoutingSettings probe = new LintasConfig.RoutingSettings(writerHg, readerHg,
-                baseRouting.consistency(), true, 0, Map.of());
+                baseRouting.consistency(), true, 0, 0, Map.of());
             String at = "mysql_galera_hostgroups row (writer_hostgroup=" + g.writerHostgroup() + "): ";
             if (writerHg == readerHg) {
                 problems.add(at + "reader_hostgroup must differ from writer_hostgroup");
@@ -141,7 +141,8 @@ final class ConfigRows {
                     + base.monitor().settings().maxTransactionsBehind() + ", monitor.max_transactions_behind in the config file)");
             }
         }
-        int offlineHg = offlineHostgroup(new LintasConfig.RoutingSettings(writerHg, readerHg, baseRouting.consistency(), true, 0, Map.of()));
+        int offlineHg = offlineHostgroup(new LintasConfig.RoutingSettings(writerHg, readerHg, baseRouting.consistency(), true, 0, 0,
+            Map.of()));
 
         // ---- servers ----
         Map<String, BackendNode> byAddress = new LinkedHashMap<>(); // host:port -> node
@@ -353,7 +354,8 @@ final class ConfigRows {
             "eventual".equals(vars.get(RuntimeVariables.CONSISTENCY)) ? LintasConfig.Consistency.EVENTUAL
                 : LintasConfig.Consistency.READ_YOUR_WRITES,
             Boolean.parseBoolean(vars.get(RuntimeVariables.FALL_BACK)),
-            Integer.parseInt(vars.get(RuntimeVariables.FAILOVER_WAIT)), weights);
+            Integer.parseInt(vars.get(RuntimeVariables.FAILOVER_WAIT)),
+            Integer.parseInt(vars.get(RuntimeVariables.WARNINGS_HOLD)), weights);
         return new Parsed(base.with(users, nodes, writerOrder, readers, routing, ruleSet), vars);
     }
 

@@ -19,6 +19,7 @@ final class RuntimeVariables {
     static final String CONSISTENCY = "lintas-routing.consistency";
     static final String FALL_BACK = "lintas-routing.reads_fall_back_to_writer";
     static final String FAILOVER_WAIT = "lintas-routing.failover_wait_ms";
+    static final String WARNINGS_HOLD = "lintas-routing.warnings_hold_ms";
     static final String MONITOR_ENABLED = "lintas-monitor.enabled";
     static final String MONITOR_USER = "lintas-monitor.user";
     static final String MONITOR_INTERVAL = "lintas-monitor.interval_ms";
@@ -28,9 +29,9 @@ final class RuntimeVariables {
     static final String MONITOR_FAILBACK_AFTER = "lintas-monitor.failback_after_ms";
 
     /** Variables that apply at runtime. */
-    static final Set<String> RUNTIME = Set.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT);
+    static final Set<String> RUNTIME = Set.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT, WARNINGS_HOLD);
     /** Every variable, in display order. */
-    static final List<String> ALL = List.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT, MONITOR_ENABLED, MONITOR_USER,
+    static final List<String> ALL = List.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT, WARNINGS_HOLD, MONITOR_ENABLED, MONITOR_USER,
         MONITOR_INTERVAL, MONITOR_TIMEOUT, MONITOR_MAX_FAILURES, MONITOR_FAILBACK, MONITOR_FAILBACK_AFTER);
 
     private RuntimeVariables() {}
@@ -42,6 +43,7 @@ final class RuntimeVariables {
         v.put(CONSISTENCY, r.consistency() == LintasConfig.Consistency.EVENTUAL ? "eventual" : "read_your_writes");
         v.put(FALL_BACK, Boolean.toString(r.readsFallBackToWriter()));
         v.put(FAILOVER_WAIT, Integer.toString(r.failoverWaitMs()));
+        v.put(WARNINGS_HOLD, Integer.toString(r.warningsHoldMs()));
         var m = config.monitor().settings();
         v.put(MONITOR_ENABLED, Boolean.toString(config.monitor().enabled()));
         v.put(MONITOR_USER, m.user());
@@ -78,6 +80,7 @@ final class RuntimeVariables {
                 case FALL_BACK, MONITOR_ENABLED, MONITOR_FAILBACK -> value.equals("true") || value.equals("false") ? null
                     : "must be true or false";
                 case FAILOVER_WAIT -> range(value, 0, 600_000);
+                case WARNINGS_HOLD -> range(value, 0, 3_600_000);
                 case MONITOR_INTERVAL, MONITOR_TIMEOUT -> range(value, 10, 600_000);
                 case MONITOR_MAX_FAILURES -> range(value, 1, 1000);
                 case MONITOR_FAILBACK_AFTER -> range(value, 0, 86_400_000);

@@ -235,7 +235,7 @@ public final class ConfigLoader {
     private static LintasConfig.RoutingSettings routing(RawConfig.Routing r, List<RawConfig.Node> nodes,
                                                         List<String> problems) {
         if (r == null) {
-            r = new RawConfig.Routing(null, null, null, null, null);
+            r = new RawConfig.Routing(null, null, null, null, null, null);
         }
         int writerHg = intIn(problems, "routing.writer_hostgroup", r.writerHostgroup(), 10, 0, Integer.MAX_VALUE);
         int readerHg = intIn(problems, "routing.reader_hostgroup", r.readerHostgroup(), 20, 0, Integer.MAX_VALUE);
@@ -252,6 +252,7 @@ public final class ConfigLoader {
             }
         }
         int failoverWait = intIn(problems, "routing.failover_wait_ms", r.failoverWaitMs(), 3000, 0, 600_000);
+        int warningsHold = intIn(problems, "routing.warnings_hold_ms", r.warningsHoldMs(), 1000, 0, 3_600_000);
         Map<String, Integer> weights = new LinkedHashMap<>();
         if (nodes != null) {
             for (int i = 0; i < nodes.size(); i++) {
@@ -262,7 +263,7 @@ public final class ConfigLoader {
             }
         }
         return new LintasConfig.RoutingSettings(writerHg, readerHg, consistency,
-            r.readsFallBackToWriter() == null || r.readsFallBackToWriter(), failoverWait, weights);
+            r.readsFallBackToWriter() == null || r.readsFallBackToWriter(), failoverWait, warningsHold, weights);
     }
 
     private static QueryRuleSet queryRules(List<RawConfig.QueryRule> raw, LintasConfig.RoutingSettings routing,

@@ -119,10 +119,13 @@ public record LintasConfig(ProxySettings proxy, List<UserAccount> users, List<Ba
     /**
      * Read/write splitting settings.
      *
-     * @param weights reader weight by node name (nodes not listed weigh 1)
+     * @param warningsHoldMs how long a connection whose statement left warnings stays with an idle session for
+     *                       SHOW WARNINGS (0: until the session's next command)
+     * @param weights        reader weight by node name (nodes not listed weigh 1)
      */
     public record RoutingSettings(int writerHostgroup, int readerHostgroup, Consistency consistency,
-                                  boolean readsFallBackToWriter, int failoverWaitMs, Map<String, Integer> weights) {
+                                  boolean readsFallBackToWriter, int failoverWaitMs, int warningsHoldMs,
+                                  Map<String, Integer> weights) {
         public RoutingSettings {
             weights = Map.copyOf(weights);
         }

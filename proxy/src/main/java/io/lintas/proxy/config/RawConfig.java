@@ -101,7 +101,8 @@ record RawConfig(
         @JsonProperty("reader_hostgroup") Integer readerHostgroup,
         @JsonProperty("consistency") String consistency,
         @JsonProperty("reads_fall_back_to_writer") Boolean readsFallBackToWriter,
-        @JsonProperty("failover_wait_ms") Integer failoverWaitMs) {}
+        @JsonProperty("failover_wait_ms") Integer failoverWaitMs,
+        @JsonProperty("warnings_hold_ms") Integer warningsHoldMs) {}
 
     record Monitor(
         @JsonProperty("enabled") Boolean enabled,

@@ -146,6 +146,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      * that SHOW WARNINGS or @@warning_count asked next reads them there (other commands give it back first).
      */
     private BackendConnection warned;
+    /** Counts the times {@link #warned} was set, so that a hold's expiry timer knows it is still its own hold. */
+    private int warnedHolds;
     private final HashMap<BackendNode, PoolKey> keys = new HashMap<>();
     private final HashMap<Integer, ClientStatement> statements = new HashMap<>();
     private int nextStatementId = 1;
@@ -1276,6 +1278,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             // MariaDB lists a statement's warnings on its own connection only, until the next statement.
             warned = conn;
             holdConnection(conn);
+            expireWarningsHold(conn);
         } else {
             if (held == conn) {
                 held = null;
@@ -1635,6 +1638,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         Classification c = cmdClass;
         return (cmdType == Command.COM_QUERY || cmdType == Command.COM_STMT_EXECUTE) && c != null
             && "CALL".equals(c.statementType());
+    }
+
+    /**
+     * A session that stays idle after a statement that warned gives the connection back after
+     * {@code routing.warnings_hold_ms}: an application that never asks for its warnings must not keep a pooled
+     * connection for as long as it idles. Its warnings are then gone (the pool clears them), as after any command.
+     */
+    private void expireWarningsHold(BackendConnection conn) {
+        int holdMs = context.routing().warningsHoldMs();
+        if (holdMs <= 0) {
+            return;
+        }
+        int hold = ++warnedHolds;
+        ctx.executor().schedule(() -> {
+            if (state != State.CLOSED && warned == conn && warnedHolds == hold && held == conn && current == null
+                && !mustHold(conn)) {
+                warned = null;
+                held = null;
+                releaseToPool(conn);
+            }
+        }, holdMs, TimeUnit.MILLISECONDS);
     }
 
     /** The command in progress reads the previous statement's warnings (SHOW WARNINGS, @@warning_count...). */

@@ -102,11 +102,13 @@ class ConfigLoaderTest {
             routing:
               consistency: eventual
               failover_wait_ms: 1500
+              warnings_hold_ms: 250
             query_rules:
               - {rule_id: 1, match_digest: "^SELECT", destination_hostgroup: 20, apply: true}
             """);
         assertEquals(LintasConfig.Consistency.EVENTUAL, c.routing().consistency());
         assertEquals(1500, c.routing().failoverWaitMs());
+        assertEquals(250, c.routing().warningsHoldMs());
         assertEquals(3, c.routing().weights().get("node1"));
         assertEquals(20, c.pool().defaults().maxConnections());
         assertEquals(7, c.pool().perNode().get("node1").maxConnections());

@@ -22,7 +22,7 @@ class ProxyContextTest {
         return new ProxyContext(new LintasConfig.ProxySettings("127.0.0.1", 0, null, null, 1000, 1000, 1 << 20, 1),
             new UserDirectory(List.of()), Topology.initial(List.of(N3, N1), List.of(N1)), new ServerIdentity(null), null,
             new QueryClassifier(), new LintasConfig.RoutingSettings(10, 20, LintasConfig.Consistency.EVENTUAL, true,
-                failoverWaitMs, Map.of()),
+                failoverWaitMs, 0, Map.of()),
             new LintasConfig.BackendSettings(1000, 16), QueryRuleSet.EMPTY, null);
     }
 
