@@ -274,6 +274,27 @@ class SessionEdgesIT {
         return seen;
     }
 
+    /** SET ROLE changes what the session may do: the role stays with its session and never reaches another. */
+    @Test
+    void aRoleStaysWithItsSession() throws Exception {
+        Sandbox.rootSql(3, "CREATE ROLE IF NOT EXISTS lintas_edge_role");
+        Sandbox.rootSql(3, "GRANT lintas_edge_role TO 'app'@'%', 'app'@'127.0.0.1', 'app'@'localhost'");
+        try {
+            directAndThroughLintas((a, b) -> {
+                Db.exec(a, "SET ROLE lintas_edge_role");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("lintas_edge_role", Db.scalarString(a, "/* lintas:writer */ SELECT CURRENT_ROLE()"));
+                    assertEquals(null, Db.scalarString(b, "/* lintas:writer */ SELECT CURRENT_ROLE()"));
+                    assertEquals("lintas_edge_role", Db.scalarString(a, "SELECT CURRENT_ROLE()"));
+                    assertEquals(null, Db.scalarString(b, "SELECT CURRENT_ROLE()"));
+                }
+                Db.exec(a, "SET ROLE NONE");
+            });
+        } finally {
+            Sandbox.rootSql(3, "DROP ROLE IF EXISTS lintas_edge_role");
+        }
+    }
+
     /**
      * Warnings another session left on the shared connection never show: MariaDB keeps them until a statement
      * that uses a table, so without clearing, a table-less statement and SHOW WARNINGS would read b's.

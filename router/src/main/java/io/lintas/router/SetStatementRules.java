@@ -61,7 +61,9 @@ final class SetStatementRules {
                     return e;
                 }
                 if (lx.is("ROLE")) {
-                    e.add(Effect.SESSION_VARIABLE);
+                    // The current role is session state no tracker reports: it stays on the connection it was
+                    // set on (and must never reach another session's statements there).
+                    e.add(Effect.PIN_SESSION);
                     return e;
                 }
                 if (lx.is("DEFAULT")) {
