@@ -274,6 +274,32 @@ class SessionEdgesIT {
         return seen;
     }
 
+    /**
+     * {@code SET insert_id} applies to the session's next insert only (the server then resets it, unreported):
+     * replayed on another connection it would hand the same id to a later insert.
+     */
+    @Test
+    void insertIdAppliesToTheNextInsertOnly() throws SQLException {
+        String table = Db.uniqueName("edge_insert_id");
+        long[] base = {1_000_000};
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
+            }
+            directAndThroughLintas((a, b) -> {
+                long id = base[0] += 1_000_000;
+                Db.exec(a, "SET insert_id = " + id);
+                Db.exec(a, "INSERT INTO " + table + " (v) VALUES (1)");
+                assertEquals(id, Db.scalarLong(a, "SELECT LAST_INSERT_ID()"));
+                Db.exec(b, "INSERT INTO " + table + " (v) VALUES (2)");
+                Db.exec(a, "INSERT INTO " + table + " (v) VALUES (3)");
+                assertTrue(Db.scalarLong(a, "SELECT LAST_INSERT_ID()") > id, "the next insert got a fresh id");
+            });
+        } finally {
+            Db.dropTables(table);
+        }
+    }
+
     /** SET ROLE changes what the session may do: the role stays with its session and never reaches another. */
     @Test
     void aRoleStaysWithItsSession() throws Exception {

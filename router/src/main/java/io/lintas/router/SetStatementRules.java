@@ -138,19 +138,33 @@ final class SetStatementRules {
             e.add(Effect.UNPARSEABLE);
             return skipToNextAssignment(lx);
         }
-        if (name.equals("sql_log_bin")) {
-            e.add(Effect.PIN_SESSION); // binlog off for this connection only: ProxySQL stops multiplexing too
-        }
         if (scope == Scope.GLOBAL) {
             return skipValue(lx, e);
+        }
+        boolean pins = pinsTheSession(name);
+        if (pins) {
+            e.add(Effect.PIN_SESSION);
         }
         if (name.equals("autocommit")) {
             return autocommit(lx, e);
         }
-        if (!name.equals("sql_log_bin")) {
+        if (!pins) {
             e.add(Effect.SESSION_VARIABLE);
         }
         return skipValue(lx, e);
+    }
+
+    /**
+     * Variables whose session value cannot be replayed on another connection: {@code sql_log_bin} (binlog off for
+     * this connection only; ProxySQL stops multiplexing too), and {@code insert_id}, {@code rand_seed1},
+     * {@code rand_seed2}, which the next statement consumes (the server resets them without reporting it, so a
+     * replay would hand the same id or seed to every later statement).
+     */
+    private static boolean pinsTheSession(String name) {
+        return switch (name) {
+            case "sql_log_bin", "insert_id", "rand_seed1", "rand_seed2" -> true;
+            default -> false;
+        };
     }
 
     /** Reads the autocommit value; anything but an obvious literal is assumed to turn autocommit off. */
