@@ -300,6 +300,28 @@ class SessionEdgesIT {
         }
     }
 
+    /** LASTVAL / PREVIOUS VALUE FOR read the session's own last NEXTVAL, not another session's on the same connection. */
+    @Test
+    void aSequencesLastValueIsTheSessionsOwn() throws SQLException {
+        String seq = Db.uniqueName("edge_seq");
+        try {
+            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
+                Db.exec(c, "CREATE SEQUENCE " + seq + " INCREMENT BY 0 NOCACHE"); // Galera: no cache
+            }
+            directAndThroughLintas((a, b) -> {
+                long mine = Db.scalarLong(a, "SELECT NEXTVAL(" + seq + ")");
+                long theirs = Db.scalarLong(b, "SELECT NEXT VALUE FOR " + seq);
+                assertTrue(theirs != mine);
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(mine, Db.scalarLong(a, "SELECT LASTVAL(" + seq + ")"));
+                    assertEquals(theirs, Db.scalarLong(b, "SELECT PREVIOUS VALUE FOR " + seq));
+                }
+            });
+        } finally {
+            Db.dropTables(seq); // DROP TABLE drops a sequence too
+        }
+    }
+
     /** SET ROLE changes what the session may do: the role stays with its session and never reaches another. */
     @Test
     void aRoleStaysWithItsSession() throws Exception {

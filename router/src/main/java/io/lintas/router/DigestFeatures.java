@@ -147,6 +147,8 @@ final class DigestFeatures {
             }
             if (prevType == SqlLexer.DOT && glued && (w.equals("NEXTVAL") || w.equals("CURRVAL"))) {
                 f.sequence = true;
+                // s.nextval: the session's last value of s now lives on this connection (as NEXTVAL(s)).
+                f.pinFunction |= w.equals("NEXTVAL");
             }
             switch (w) {
                 case "UPDATE" -> f.forUpdate |= prev.equals("FOR");
@@ -156,8 +158,10 @@ final class DigestFeatures {
                     afterInto = true;
                 }
                 case "SQL_CALC_FOUND_ROWS" -> f.calcFoundRows = true;
-                case "FOR" -> f.sequence |= prev.equals("VALUE")
-                        && (prev2.equals("NEXT") || prev2.equals("PREVIOUS"));
+                case "FOR" -> {
+                    f.sequence |= prev.equals("VALUE") && (prev2.equals("NEXT") || prev2.equals("PREVIOUS"));
+                    f.pinFunction |= prev.equals("VALUE") && prev2.equals("NEXT");
+                }
                 case "ONLY" -> f.readOnly |= prev.equals("READ");
                 case "LOCK" -> f.readLock |= prev.equals("READ");
                 case "EXPORT" -> f.forExport |= prev.equals("FOR");

@@ -18,18 +18,21 @@ final class FunctionCatalog {
         SAFE,
         /** Reads or changes state of this session on the writer (locks, last insert id, sequences, waits). */
         WRITE,
-        /** Like WRITE, and also creates state bound to one backend connection (GET_LOCK). */
+        /**
+         * Like WRITE, and also creates state bound to one backend connection: GET_LOCK's lock, NEXTVAL's value
+         * that LASTVAL / PREVIOUS VALUE FOR read back on that connection only.
+         */
         PIN,
         /** Not known: may be a stored function. */
         UNKNOWN
     }
 
-    private static final Set<String> PIN_FUNCTIONS = Set.of("GET_LOCK");
+    private static final Set<String> PIN_FUNCTIONS = Set.of("GET_LOCK", "NEXTVAL");
 
     private static final Set<String> WRITE_FUNCTIONS = Set.of(
             "RELEASE_LOCK", "RELEASE_ALL_LOCKS", "IS_FREE_LOCK", "IS_USED_LOCK",
             "LAST_INSERT_ID", "FOUND_ROWS", "ROW_COUNT",
-            "NEXTVAL", "LASTVAL", "SETVAL", "CURRVAL",
+            "LASTVAL", "SETVAL", "CURRVAL",
             "SLEEP", "MASTER_POS_WAIT", "MASTER_GTID_WAIT", "SOURCE_POS_WAIT",
             "WAIT_FOR_EXECUTED_GTID_SET", "WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS",
             "LOAD_FILE");
