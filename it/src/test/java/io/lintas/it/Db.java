@@ -89,6 +89,15 @@ public final class Db {
     }
 
     /** Drops tables through a direct node3 connection (works even when the proxy connection is broken). */
+    /** Runs each statement on node3 directly (test set-up), in order. */
+    public static void execDirect(String... statements) throws SQLException {
+        try (Connection c = direct(Sandbox.NODE3_PORT)) {
+            for (String sql : statements) {
+                exec(c, sql);
+            }
+        }
+    }
+
     public static void dropTables(String... tables) {
         try (Connection c = direct(Sandbox.NODE3_PORT); Statement st = c.createStatement()) {
             for (String t : tables) {

@@ -66,10 +66,8 @@ class PreparedEdgesIT {
     void aStatementKeepsTheSchemaItWasPreparedIn() throws SQLException {
         String table = Db.uniqueName("psedge_schema");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
-                Db.exec(c, "INSERT INTO " + table + " VALUES (1), (2), (3)");
-            }
+            Db.execDirect("CREATE TABLE " + table + " (v INT)",
+                "INSERT INTO " + table + " VALUES (1), (2), (3)");
             directAndThroughLintas(port -> Db.url(port, "useServerPrepStmts=true"), c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE v > ?")) {
                     ps.setInt(1, 0);

@@ -74,9 +74,7 @@ class SessionEdgesIT {
     void oneShotTransactionCharacteristicsStayWithTheirSession() throws SQLException {
         String table = Db.uniqueName("edge_oneshot");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
-            }
+            Db.execDirect("CREATE TABLE " + table + " (v INT)");
             directAndThroughLintas((a, b) -> {
                 Db.exec(a, "SET TRANSACTION READ ONLY");
                 // Another session's transaction is not read-only.
@@ -120,9 +118,7 @@ class SessionEdgesIT {
     void identityIsTheSessionsOwn() throws SQLException {
         String table = Db.uniqueName("edge_identity");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE TABLE " + table + " (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
-            }
+            Db.execDirect("CREATE TABLE " + table + " (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
             directAndThroughLintas((a, b) -> {
                 Db.exec(a, "INSERT INTO " + table + " (v) VALUES (1)");
                 long mine = Db.scalarLong(a, "SELECT LAST_INSERT_ID()");
@@ -204,9 +200,7 @@ class SessionEdgesIT {
     void warningsOfAWriteSurviveAnotherSessionsStatement() throws SQLException {
         String table = Db.uniqueName("edge_warn");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE TABLE " + table + " (v TINYINT)");
-            }
+            Db.execDirect("CREATE TABLE " + table + " (v TINYINT)");
             directAndThroughLintas((a, b) -> {
                 Db.exec(a, "SET SESSION sql_mode = ''");
                 Db.exec(a, "INSERT INTO " + table + " VALUES (1000)");
@@ -283,9 +277,7 @@ class SessionEdgesIT {
         String table = Db.uniqueName("edge_insert_id");
         long[] base = {1_000_000};
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
-            }
+            Db.execDirect("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
             directAndThroughLintas((a, b) -> {
                 long id = base[0] += 1_000_000;
                 Db.exec(a, "SET insert_id = " + id);
@@ -305,9 +297,7 @@ class SessionEdgesIT {
     void aSequencesLastValueIsTheSessionsOwn() throws SQLException {
         String seq = Db.uniqueName("edge_seq");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE SEQUENCE " + seq + " INCREMENT BY 0 NOCACHE"); // Galera: no cache
-            }
+            Db.execDirect("CREATE SEQUENCE " + seq + " INCREMENT BY 0 NOCACHE"); // Galera: no cache
             directAndThroughLintas((a, b) -> {
                 long mine = Db.scalarLong(a, "SELECT NEXTVAL(" + seq + ")");
                 long theirs = Db.scalarLong(b, "SELECT NEXT VALUE FOR " + seq);
@@ -368,10 +358,8 @@ class SessionEdgesIT {
     void stateAProcedureLeavesOnItsConnectionStaysWithTheSession() throws SQLException {
         String proc = Db.uniqueName("edge_proc");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE PROCEDURE " + proc + "() BEGIN SET @edge_x = 5; "
-                    + "CREATE TEMPORARY TABLE edge_proc_tmp (a INT); INSERT INTO edge_proc_tmp VALUES (7); END");
-            }
+            Db.execDirect("CREATE PROCEDURE " + proc + "() BEGIN SET @edge_x = 5; "
+                + "CREATE TEMPORARY TABLE edge_proc_tmp (a INT); INSERT INTO edge_proc_tmp VALUES (7); END");
             directAndThroughLintas((a, b) -> {
                 Db.exec(a, "CALL " + proc + "()");
                 for (int i = 0; i < 3; i++) {
@@ -394,10 +382,8 @@ class SessionEdgesIT {
     void stateAPreparedCallLeavesOnItsConnectionStaysWithTheSession() throws SQLException {
         String proc = Db.uniqueName("edge_pproc");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE PROCEDURE " + proc + "() BEGIN SET @edge_y = 6; "
-                    + "CREATE TEMPORARY TABLE edge_pproc_tmp (a INT); INSERT INTO edge_pproc_tmp VALUES (8); END");
-            }
+            Db.execDirect("CREATE PROCEDURE " + proc + "() BEGIN SET @edge_y = 6; "
+                + "CREATE TEMPORARY TABLE edge_pproc_tmp (a INT); INSERT INTO edge_pproc_tmp VALUES (8); END");
             for (int port : new int[] {Sandbox.NODE3_PORT, lintas.port()}) {
                 try (Connection a = java.sql.DriverManager.getConnection(Db.url(port, "useServerPrepStmts=true"), Db.USER,
                          Db.PASSWORD);
@@ -423,10 +409,8 @@ class SessionEdgesIT {
     void rowCountIsAboutTheSessionsPreviousStatement() throws SQLException {
         String table = Db.uniqueName("edge_rowcount");
         try {
-            try (Connection c = Db.direct(Sandbox.NODE3_PORT)) {
-                Db.exec(c, "CREATE TABLE " + table + " (v INT)");
-                Db.exec(c, "INSERT INTO " + table + " VALUES (1), (2), (3)");
-            }
+            Db.execDirect("CREATE TABLE " + table + " (v INT)",
+                "INSERT INTO " + table + " VALUES (1), (2), (3)");
             directAndThroughLintas((a, b) -> {
                 Db.exec(a, "UPDATE " + table + " SET v = v + 1");
                 Db.exec(b, "/* lintas:writer */ SELECT 1");
