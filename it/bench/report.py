@@ -464,6 +464,10 @@ def report(meta, runs, connects, memory, summary, csum, chart_links, csum_tls=No
     w("bin/lintas-bench --help               # every option (targets, workloads, threads, durations)")
     w("```")
     w("")
+    w("CI runs the harness only as a smoke test (`BenchSmokeIT`, about 20 s: direct and Lintas, point selects, "
+      "connect-per-request, report and charts in a temporary directory); it checks that every part measured "
+      "something and asserts no speed.")
+    w("")
     w("The harness: `bin/lintas-bench` (bash driver), `it/bench/report.py` (this report and the gnuplot charts), "
       "`it/bench/haproxy.cfg.in`, `it/bench/shardingsphere/` (the Maven assembly of ShardingSphere-Proxy and its "
       "config), and the Java clients in `it/src/test/java/io/lintas/it/bench/` (`ConnectPerRequest`, "
