@@ -126,6 +126,31 @@ class SetScopeTest {
         assertFalse(SetScope.startsWithSet("--SET")); // '--' without a space is not a comment: starts with '-'
     }
 
+    /**
+     * Client text is untrusted: token soups around SET never make the rewriter throw, and rewriting its own output
+     * changes nothing more (the session may see a rewritten statement again, e.g. on a retry).
+     */
+    @Test
+    void tokenSoupsNeverThrowAndRewritingIsStable() {
+        String[] tokens = {"SET", "set", " ", "@@", "@", "session", "GLOBAL", "LOCAL", ".", "`", "'", "\"", "=",
+            ":=", ",", ";", "(", ")", "/*", "*/", "/*!40101", "-- ", "\n", "#", "session_track_system_variables",
+            "session_track_schema", "session_track_state_change", "sql_mode", "x", "1", "'*'", "CONCAT", "NAMES",
+            "STATEMENT", "FOR", "ROLE", "TRANSACTION", "\\", "@@session.", "@@global.", "@@local.", "PERSIST"};
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sql = new StringBuilder(random.nextBoolean() ? "SET " : "");
+            for (int k = random.nextInt(14); k >= 0; k--) {
+                sql.append(tokens[random.nextInt(tokens.length)]);
+            }
+            String in = sql.toString();
+            String out = SetScope.scopeAssignments(in);
+            if (out != null) {
+                String again = SetScope.scopeAssignments(out);
+                assertTrue(again == null || again.equals(out), in + " -> " + out + " -> " + again);
+            }
+        }
+    }
+
     @Test
     void rewrittenTextClassifiesLikeTheOriginal() {
         QueryClassifier c = TestClassifiers.cached();
