@@ -45,7 +45,8 @@ class BenchSmokeIT {
 
     /** The number in column {@code column} (1-based, after the target's name) of the first row for {@code target}. */
     private static long measured(String md, String target, int column) {
-        Matcher m = Pattern.compile("(?m)^\\| " + Pattern.quote(target) + " \\|((?: [^|]* \\|){" + column + "})").matcher(md);
+        Matcher m = Pattern.compile("(?m)^\\| " + Pattern.quote(target) + " \\|((?: [^|]* \\|){" + column + "})")
+            .matcher(md);
         if (!m.find()) {
             return -1;
         }

@@ -249,7 +249,8 @@ class SessionEdgesIT {
             + "@@tx_isolation, @@net_write_timeout, @@max_sort_length, IFNULL(DATABASE(), '-'))";
         List<String> seen = new ArrayList<>();
         try (Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + port
-                 + "/app?sslMode=DISABLED&connectTimeout=10000&user=" + Db.USER + "&password=" + Db.PASSWORD, new java.util.Properties());
+                 + "/app?sslMode=DISABLED&connectTimeout=10000&user=" + Db.USER + "&password=" + Db.PASSWORD,
+                 new java.util.Properties());
              Connection maria = java.sql.DriverManager.getConnection(Db.url(port, ""), Db.USER, Db.PASSWORD)) {
             for (int round = 0; round < 3; round++) {
                 for (String hint : new String[] {"/* lintas:writer */ ", ""}) {
@@ -292,7 +293,7 @@ class SessionEdgesIT {
         }
     }
 
-    /** LASTVAL / PREVIOUS VALUE FOR read the session's own last NEXTVAL, not another session's on the same connection. */
+    /** LASTVAL / PREVIOUS VALUE FOR read the session's own last NEXTVAL, not another session's on its connection. */
     @Test
     void aSequencesLastValueIsTheSessionsOwn() throws SQLException {
         String seq = Db.uniqueName("edge_seq");

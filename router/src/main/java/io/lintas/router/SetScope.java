@@ -218,7 +218,7 @@ public final class SetScope {
             return required == null ? t : replaceValue(required);
         }
 
-        /** Lintas's value for the session-tracking variable named by {@code sql[from, to)}, or null for any other name. */
+        /** Lintas's value for the session-tracking variable named by {@code sql[from, to)}, else null. */
         private String trackingValue(int from, int to) {
             if (regionIs(from, to, "SESSION_TRACK_SYSTEM_VARIABLES")) {
                 return "'*'";

@@ -141,8 +141,8 @@ final class ConfigRows {
                     + base.monitor().settings().maxTransactionsBehind() + ", monitor.max_transactions_behind in the config file)");
             }
         }
-        int offlineHg = offlineHostgroup(new LintasConfig.RoutingSettings(writerHg, readerHg, baseRouting.consistency(), true, 0, 0,
-            Map.of()));
+        int offlineHg = offlineHostgroup(new LintasConfig.RoutingSettings(writerHg, readerHg, baseRouting.consistency(),
+            true, 0, 0, Map.of()));
 
         // ---- servers ----
         Map<String, BackendNode> byAddress = new LinkedHashMap<>(); // host:port -> node

@@ -31,8 +31,9 @@ final class RuntimeVariables {
     /** Variables that apply at runtime. */
     static final Set<String> RUNTIME = Set.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT, WARNINGS_HOLD);
     /** Every variable, in display order. */
-    static final List<String> ALL = List.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT, WARNINGS_HOLD, MONITOR_ENABLED, MONITOR_USER,
-        MONITOR_INTERVAL, MONITOR_TIMEOUT, MONITOR_MAX_FAILURES, MONITOR_FAILBACK, MONITOR_FAILBACK_AFTER);
+    static final List<String> ALL = List.of(CONSISTENCY, FALL_BACK, FAILOVER_WAIT, WARNINGS_HOLD, MONITOR_ENABLED,
+        MONITOR_USER, MONITOR_INTERVAL, MONITOR_TIMEOUT, MONITOR_MAX_FAILURES, MONITOR_FAILBACK,
+        MONITOR_FAILBACK_AFTER);
 
     private RuntimeVariables() {}
 

@@ -23,7 +23,8 @@ class ClientTrafficHandlerTest {
     private static ProxyContext context(DataPathMetrics metrics) {
         return new ProxyContext(new LintasConfig.ProxySettings("127.0.0.1", 0, null, null, 1000, 1000, 1 << 20, 1),
             new UserDirectory(List.of()), Topology.initial(List.of(NODE), List.of(NODE)), new ServerIdentity(null), null,
-            new QueryClassifier(), new LintasConfig.RoutingSettings(10, 20, LintasConfig.Consistency.EVENTUAL, true, 0, 0, Map.of()),
+            new QueryClassifier(), new LintasConfig.RoutingSettings(10, 20, LintasConfig.Consistency.EVENTUAL, true, 0, 0,
+                Map.of()),
             new LintasConfig.BackendSettings(1000, 16), QueryRuleSet.EMPTY, metrics);
     }
 
