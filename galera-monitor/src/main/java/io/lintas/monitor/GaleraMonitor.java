@@ -67,6 +67,8 @@ public final class GaleraMonitor implements AutoCloseable {
     private volatile Topology current;
     /** {@link System#nanoTime()} of each node's last answer on the data path (0: none); see {@link #useDataPathLiveness}. */
     private volatile ToLongFunction<BackendNode> lastDataPathAnswer = n -> 0;
+    /** Most nodes' checks time out at once (see stalledEverywhere); touched only on the monitor thread. */
+    private boolean stalled;
     private volatile List<NodeStatus> statuses = List.of();
 
     /** A monitor checking the nodes over JDBC with {@link HealthChecker}; call {@link #start()} to begin. */
@@ -252,6 +254,9 @@ public final class GaleraMonitor implements AutoCloseable {
         }
         HealthVerdict v = slowButAlive(t, result, report);
         if (v == null) {
+            v = stalledEverywhere(t, result, report);
+        }
+        if (v == null) {
             v = evaluator.evaluate(t.state, t.failures, result, report);
         }
         if (report.isPresent() && v.state() != NodeState.OFFLINE_HARD) {
@@ -298,6 +303,40 @@ public final class GaleraMonitor implements AutoCloseable {
             + " ms ago: a slow check, not a missed one (" + f.reason() + ")";
         log.debug("node={} {}", t.node.name(), why);
         return new HealthVerdict(t.state, t.failures, why);
+    }
+
+    /**
+     * A verdict that keeps the node's state when {@code result} is a timeout while the latest checks of most
+     * monitored nodes timed out too; null when the regular rules apply. Nodes do not all freeze at once: that is
+     * this host (a CPU-starved sidecar) or its network stalling, and taking the nodes out, or moving the writer to
+     * whichever node answered last, would only make a slow moment an outage. A frozen node among answering ones,
+     * refused connections, errors and data-path reports still count as before.
+     */
+    private HealthVerdict stalledEverywhere(NodeTracker t, CheckResult result, Optional<String> report) {
+        int timingOut = 0;
+        for (NodeTracker o : trackers.values()) {
+            if (o.lastCheck != null && o.lastCheck.result() instanceof CheckResult.Failure of && of.timedOut()) {
+                timingOut++;
+            }
+        }
+        int total = trackers.size();
+        boolean everywhere = timingOut >= 2 && timingOut * 2 > total;
+        if (everywhere != stalled) {
+            stalled = everywhere;
+            if (everywhere) {
+                log.warn("checks of {} of {} nodes time out at once: this host or its network is stalled, not the "
+                    + "nodes; holding node states until they answer again", timingOut, total);
+            } else {
+                log.info("checks answer again ({} of {} nodes timing out); node states follow the checks", timingOut,
+                    total);
+            }
+        }
+        if (!everywhere || report.isPresent() || t.state == NodeState.UNKNOWN || t.state == NodeState.OFFLINE_HARD
+                || !(result instanceof CheckResult.Failure f) || !f.timedOut()) {
+            return null;
+        }
+        return new HealthVerdict(t.state, t.failures, "check timed out, as did the last checks of " + timingOut
+            + " of " + total + " nodes: this host or its network is stalled, not the nodes (" + f.reason() + ")");
     }
 
     private void onReport(BackendNode node, String reason) {

@@ -108,6 +108,31 @@ class GaleraMonitorTest {
     }
 
     @Test
+    void checksOfMostNodesTimingOutAtOnceHoldTheirStates() throws Exception {
+        // Four misses to go out: a margin for the two nodes' loops, which start timing out a few ms apart.
+        start(fast().maxFailures(4).build());
+        java.util.concurrent.atomic.AtomicBoolean hostStalled = new java.util.concurrent.atomic.AtomicBoolean();
+        CheckResult.Failure timeout = new CheckResult.Failure("no answer within 250 ms (timeout_ms=250)",
+            Duration.ofMillis(250), true);
+        java.util.function.Supplier<CheckResult> stalledOrOk = () -> hostStalled.get() ? timeout : Fixtures.ok();
+        probe(N2).answer = stalledOrOk;
+        probe(N3).answer = stalledOrOk;
+        hostStalled.set(true); // node2's and node3's checks time out together; node1's still answer
+        Thread.sleep(300); // ~15 rounds
+        assertEquals(ONLINE, monitor.current().stateOf(N2));
+        assertEquals(ONLINE, monitor.current().stateOf(N3));
+        assertEquals(Optional.of(N3), monitor.current().writer(), "no writer move for a stalled host");
+        assertTrue(monitor.nodeStatuses().stream().anyMatch(st -> st.node().equals(N3) && st.reason().contains("stalled")),
+            monitor.nodeStatuses().toString());
+
+        // One node timing out among answering ones is a frozen node: it goes out as before.
+        probe(N2).healthy();
+        awaitState(N3, OFFLINE_HARD);
+        awaitWriter(N2);
+        assertEquals(ONLINE, monitor.current().stateOf(N2));
+    }
+
+    @Test
     void publishesOnlyOnChangeWithIncreasingVersions() throws Exception {
         start(fast().build());
         Thread.sleep(200); // ~10 check rounds, nothing changes
