@@ -69,6 +69,10 @@ public final class GaleraMonitor implements AutoCloseable {
     private volatile ToLongFunction<BackendNode> lastDataPathAnswer = n -> 0;
     /** Most nodes' checks time out at once (see stalledEverywhere); touched only on the monitor thread. */
     private boolean stalled;
+    /** When {@link #stalled} began ({@link System#nanoTime()}). */
+    private long stalledSince;
+    /** The hold ran out and this stall's timeouts count again (logged once). */
+    private boolean stallHoldExpired;
     private volatile List<NodeStatus> statuses = List.of();
 
     /** A monitor checking the nodes over JDBC with {@link HealthChecker}; call {@link #start()} to begin. */
@@ -321,11 +325,15 @@ public final class GaleraMonitor implements AutoCloseable {
         }
         int total = trackers.size();
         boolean everywhere = timingOut >= 2 && timingOut * 2 > total;
+        long now = System.nanoTime();
         if (everywhere != stalled) {
             stalled = everywhere;
+            stalledSince = now;
+            stallHoldExpired = false;
             if (everywhere) {
                 log.warn("checks of {} of {} nodes time out at once: this host or its network is stalled, not the "
-                    + "nodes; holding node states until they answer again", timingOut, total);
+                    + "nodes; holding node states for up to {} ms until they answer again", timingOut, total,
+                    stallHoldMs());
             } else {
                 log.info("checks answer again ({} of {} nodes timing out); node states follow the checks", timingOut,
                     total);
@@ -335,8 +343,22 @@ public final class GaleraMonitor implements AutoCloseable {
                 || !(result instanceof CheckResult.Failure f) || !f.timedOut()) {
             return null;
         }
+        if (now - stalledSince > TimeUnit.MILLISECONDS.toNanos(stallHoldMs())) {
+            // A stall this long is an outage, wherever it is (a whole cluster hung, say): fail fast again.
+            if (!stallHoldExpired) {
+                stallHoldExpired = true;
+                log.warn("checks of {} of {} nodes still time out after {} ms: counting them again", timingOut, total,
+                    stallHoldMs());
+            }
+            return null;
+        }
         return new HealthVerdict(t.state, t.failures, "check timed out, as did the last checks of " + timingOut
             + " of " + total + " nodes: this host or its network is stalled, not the nodes (" + f.reason() + ")");
+    }
+
+    /** How long a stall of most nodes' checks may hold their states: 10 check timeouts, at least 5 s. */
+    private long stallHoldMs() {
+        return Math.max(5_000, 10 * settings.timeoutMs());
     }
 
     private void onReport(BackendNode node, String reason) {

@@ -133,6 +133,20 @@ class GaleraMonitorTest {
     }
 
     @Test
+    void aStallOfMostNodesLongerThanTheHoldIsAnOutage() throws Exception {
+        start(fast().maxFailures(4).build()); // timeout_ms 250: the hold lasts max(5 s, 10 timeouts) = 5 s
+        CheckResult.Failure timeout = new CheckResult.Failure("no answer within 250 ms (timeout_ms=250)",
+            Duration.ofMillis(250), true);
+        probe(N1).answer = () -> timeout;
+        probe(N2).answer = () -> timeout;
+        probe(N3).answer = () -> timeout; // the whole cluster hangs
+        Thread.sleep(1_000);
+        assertEquals(Optional.of(N3), monitor.current().writer(), "held while it may be this host");
+        await(Duration.ofSeconds(10), () -> monitor.current().stateOf(N3) == OFFLINE_HARD, "node3 out after the hold");
+        assertEquals(Optional.empty(), monitor.current().writer());
+    }
+
+    @Test
     void publishesOnlyOnChangeWithIncreasingVersions() throws Exception {
         start(fast().build());
         Thread.sleep(200); // ~10 check rounds, nothing changes
