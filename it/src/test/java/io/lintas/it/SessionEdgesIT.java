@@ -313,6 +313,38 @@ class SessionEdgesIT {
         }
     }
 
+    /** The same through server-side prepared statements: executing a prepared NEXTVAL pins as the text form does. */
+    @Test
+    void aSequencesLastValueIsTheSessionsOwnWhenPrepared() throws SQLException {
+        String seq = Db.uniqueName("edge_pseq");
+        try {
+            Db.execDirect("CREATE SEQUENCE " + seq + " INCREMENT BY 0 NOCACHE"); // Galera: no cache
+            for (int port : new int[] {Sandbox.NODE3_PORT, lintas.port()}) {
+                try (Connection a = java.sql.DriverManager.getConnection(Db.url(port, "useServerPrepStmts=true"),
+                         Db.USER, Db.PASSWORD);
+                     Connection b = java.sql.DriverManager.getConnection(Db.url(port, ""), Db.USER, Db.PASSWORD);
+                     java.sql.PreparedStatement next = a.prepareStatement("SELECT NEXTVAL(" + seq + ")");
+                     java.sql.PreparedStatement last = a.prepareStatement("SELECT LASTVAL(" + seq + ")")) {
+                    long mine;
+                    try (ResultSet rs = next.executeQuery()) {
+                        assertTrue(rs.next());
+                        mine = rs.getLong(1);
+                    }
+                    long theirs = Db.scalarLong(b, "SELECT NEXTVAL(" + seq + ")");
+                    assertTrue(theirs != mine);
+                    for (int i = 0; i < 2; i++) {
+                        try (ResultSet rs = last.executeQuery()) {
+                            assertTrue(rs.next());
+                            assertEquals(mine, rs.getLong(1), port + "");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Db.dropTables(seq);
+        }
+    }
+
     /** SET ROLE changes what the session may do: the role stays with its session and never reaches another. */
     @Test
     void aRoleStaysWithItsSession() throws Exception {
