@@ -11,6 +11,7 @@ import io.lintas.wire.MalformedPacketException;
 import io.lintas.wire.Packet;
 import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ResponseTracker;
+import io.lintas.wire.SessionTracking;
 import io.lintas.wire.message.ChangeUser;
 import io.lintas.wire.message.EofPacket;
 import io.lintas.wire.message.ErrPacket;
@@ -94,25 +95,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private Promise<OkPacket> changeUserPromise;
     private String changeUserDatabase;
 
-    /**
-     * What pooled connections run after login (and after a reset or change of user) so that OK packets
-     * report every session change: variables, schema, and the "something changed" flag.
-     */
-    public static final String SESSION_TRACK_SETUP = "SET SESSION session_track_system_variables='*', "
-        + "session_track_schema=1, session_track_state_change=1";
-
-    /**
-     * True when a reported {@code name = value} is what {@link #SESSION_TRACK_SETUP} set: a client's assignment
-     * rewritten to Lintas's value (MariaDB reports an assignment even when it changes nothing).
-     */
-    public static boolean isTrackingSetup(String name, String value) {
-        String v = value == null ? "" : value.trim();
-        if ("session_track_system_variables".equalsIgnoreCase(name)) {
-            return "*".equals(v);
-        }
-        return ("session_track_schema".equalsIgnoreCase(name) || "session_track_state_change".equalsIgnoreCase(name))
-            && ("ON".equalsIgnoreCase(v) || "1".equals(v));
-    }
+    /** {@link SessionTracking#SETUP_STATEMENT}, encoded once. */
+    private static final byte[] TRACKING_SETUP = SessionTracking.SETUP_STATEMENT.getBytes(StandardCharsets.UTF_8);
 
     private final TrafficMeter meter;
     /** Bytes read and not yet counted: the meter is told once per response or read batch, not per frame. */
@@ -428,7 +412,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 promise.trySuccess(f.getNow());
             } else {
                 OkPacket resetOk = f.getNow();
-                runInternal(Command.COM_QUERY, SESSION_TRACK_SETUP.getBytes(StandardCharsets.UTF_8), timeoutMillis)
+                runInternal(Command.COM_QUERY, TRACKING_SETUP, timeoutMillis)
                     .addListener((Future<OkPacket> g) -> {
                         if (g.isSuccess()) {
                             dirty = false;
@@ -899,7 +883,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     completeLogin();
                 } else {
                     // Still bounded by the login timer.
-                    runInternal(Command.COM_QUERY, SESSION_TRACK_SETUP.getBytes(StandardCharsets.UTF_8), 0)
+                    runInternal(Command.COM_QUERY, TRACKING_SETUP, 0)
                         .addListener((Future<OkPacket> f) -> {
                             if (f.isSuccess()) {
                                 completeLogin();
@@ -970,7 +954,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     break;
                 }
                 // COM_CHANGE_USER reset the session's variables: turn tracking on again before answering.
-                runInternal(Command.COM_QUERY, SESSION_TRACK_SETUP.getBytes(StandardCharsets.UTF_8), loginTimeoutMillis)
+                runInternal(Command.COM_QUERY, TRACKING_SETUP, loginTimeoutMillis)
                     .addListener((Future<OkPacket> f) -> {
                         Promise<OkPacket> p = changeUserPromise;
                         changeUserPromise = null;

@@ -4,6 +4,7 @@ import io.lintas.monitor.BackendNode;
 import io.lintas.wire.Capabilities;
 import io.lintas.wire.Command;
 import io.lintas.wire.ServerStatus;
+import io.lintas.wire.SessionTracking;
 import io.lintas.wire.auth.CachingSha2ClientExchange;
 import io.lintas.wire.auth.CachingSha2ServerExchange;
 import io.lintas.wire.auth.NativePassword;
@@ -74,17 +75,6 @@ class BackendConnectionTest {
 
     private static <T> T await(Future<T> f) throws Exception {
         return f.get(5, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void trackingSetupValuesAreRecognised() {
-        assertTrue(BackendConnection.isTrackingSetup("session_track_system_variables", "*"));
-        assertTrue(BackendConnection.isTrackingSetup("SESSION_TRACK_SCHEMA", "ON"));
-        assertTrue(BackendConnection.isTrackingSetup("session_track_state_change", "1"));
-        assertFalse(BackendConnection.isTrackingSetup("session_track_system_variables", "autocommit,tx_isolation"));
-        assertFalse(BackendConnection.isTrackingSetup("session_track_schema", "OFF"));
-        assertFalse(BackendConnection.isTrackingSetup("session_track_transaction_info", "STATE"));
-        assertFalse(BackendConnection.isTrackingSetup("sql_mode", "*"));
     }
 
     @Test
@@ -205,7 +195,7 @@ class BackendConnectionTest {
         BackendConnection c = connect(CLIENT, true, null);
         assertTrue(c.tracksSessionState());
         assertTrue(Capabilities.has(c.capabilities(), Capabilities.CLIENT_SESSION_TRACK));
-        assertEquals(List.of(BackendConnection.SESSION_TRACK_SETUP), server.queries);
+        assertEquals(List.of(SessionTracking.SETUP_STATEMENT), server.queries);
 
         // The client did not negotiate CLIENT_SESSION_TRACK: it gets a plain OK, the session gets the changes.
         Relay.Response r = Relay.query(c, "SET time_zone='+02:00'");
@@ -252,10 +242,10 @@ class BackendConnectionTest {
         c.markDirty();
         await(c.resetConnection(1000));
         assertFalse(c.isDirty());
-        assertEquals(2, server.queries.stream().filter(BackendConnection.SESSION_TRACK_SETUP::equals).count());
+        assertEquals(2, server.queries.stream().filter(SessionTracking.SETUP_STATEMENT::equals).count());
         Future<OkPacket> cu = Relay.onLoop(c, () -> c.changeUser(new BackendCredentials("app2", null), null, 45, Map.of()));
         await(cu);
-        assertEquals(3, server.queries.stream().filter(BackendConnection.SESSION_TRACK_SETUP::equals).count());
+        assertEquals(3, server.queries.stream().filter(SessionTracking.SETUP_STATEMENT::equals).count());
         assertTrue(Relay.onLoop(c, c::isUsable));
     }
 

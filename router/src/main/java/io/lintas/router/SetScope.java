@@ -1,5 +1,7 @@
 package io.lintas.router;
 
+import io.lintas.wire.SessionTracking;
+
 /**
  * Gives unscoped {@code @@name} targets of a SET statement an explicit {@code @@session.} scope.
  *
@@ -146,7 +148,7 @@ public final class SetScope {
                             || lx.is("DEFAULT"))) {
                         return skipStatement(t); // no system-variable assignments to track
                     }
-                    String required = global ? null : trackingValue(lx.start(), lx.end());
+                    String required = global ? null : SessionTracking.requiredValue(sql, lx.start(), lx.end());
                     if (required != null) {
                         first = false;
                         t = lx.next();
@@ -214,17 +216,8 @@ public final class SetScope {
                 insert(nameStart, "session.");
             }
             String required = session && !quotedAfterScope
-                ? trackingValue(dot < 0 ? nameStart : dot + 1, end) : null;
+                ? SessionTracking.requiredValue(sql, dot < 0 ? nameStart : dot + 1, end) : null;
             return required == null ? t : replaceValue(required);
-        }
-
-        /** Lintas's value for the session-tracking variable named by {@code sql[from, to)}, else null. */
-        private String trackingValue(int from, int to) {
-            if (regionIs(from, to, "SESSION_TRACK_SYSTEM_VARIABLES")) {
-                return "'*'";
-            }
-            return regionIs(from, to, "SESSION_TRACK_SCHEMA") || regionIs(from, to, "SESSION_TRACK_STATE_CHANGE")
-                ? "1" : null;
         }
 
         /**

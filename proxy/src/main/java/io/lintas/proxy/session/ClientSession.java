@@ -32,6 +32,7 @@ import io.lintas.wire.PacketFramer;
 import io.lintas.wire.PacketWriter;
 import io.lintas.wire.ResponseTracker;
 import io.lintas.wire.ServerStatus;
+import io.lintas.wire.SessionTracking;
 import io.lintas.wire.auth.CachingSha2ClientExchange;
 import io.lintas.wire.auth.CachingSha2Password;
 import io.lintas.wire.auth.CachingSha2ServerExchange;
@@ -1380,7 +1381,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         BackendConnection conn = current;
         for (SessionStateChange c : changes) {
             if (c instanceof SessionStateChange.SystemVariable v && v.name().startsWith("session_track")) {
-                if (BackendConnection.isTrackingSetup(v.name(), v.value())) {
+                if (SessionTracking.isSetUp(v.name(), v.value())) {
                     continue; // the client's assignment, rewritten to Lintas's own value (SetScope)
                 }
                 // The client turned tracking off or changed it: the state can no longer be followed.
